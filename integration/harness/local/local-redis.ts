@@ -1,0 +1,42 @@
+import { ensureAptPackages } from '../ensure-apt-packages.js';
+import { freePort } from '../free-port.js';
+import type { ManagedProcess } from '../managed-process.js';
+import { stopProcessGroup } from '../process-group.js';
+import { runCommand } from '../run-command.js';
+import type { RunningService, StartContext } from '../running-service.js';
+import { redisServerProcess } from './redis-server-process.js';
+
+/** Version line of a redis-server binary, e.g. `redis-server 7.0.15`. */
+export async function redisVersion(binary: string): Promise<string> {
+  const output = await runCommand(binary, ['--version']);
+  return `redis-server ${/v=(\S+)/.exec(output)?.[1] ?? '?'}`;
+}
+
+/** A private redis-server (Debian's `redis-server`, installed when missing) on a free loopback port. */
+export async function localRedis(context: StartContext): Promise<RunningService> {
+  const binary = await ensureAptPackages('redis-server', ['redis-server', 'redis-tools']);
+  const config = { binary, port: await freePort(), dir: context.dir };
+  let child: ManagedProcess | undefined;
+  const start = async () => {
+    const server = redisServerProcess(config);
+    child = server.child;
+    await server.ready;
+  };
+  await start();
+  return {
+    name: 'redis',
+    mode: 'local',
+    description: await redisVersion(binary),
+    env: { REDIS_URL: `redis://127.0.0.1:${config.port}` },
+    processes: () => (child ? [{ pid: child.pid, group: true, command: binary }] : []),
+    async restart() {
+      if (child) await stopProcessGroup(child.pid);
+      await start();
+    },
+    async stop() {
+      if (child) await stopProcessGroup(child.pid);
+      child = undefined;
+    },
+    detach: () => child?.detach(),
+  };
+}

@@ -1,0 +1,9 @@
+import type { SignatureJson } from '../spec/task-message.js';
+import type { AsyncResult } from '../client/async-result.js';
+import type { GroupResult } from '../client/group-result.js';
+
+/** What a canvas node needs from its app to be sent. Implemented by `App`. */
+export interface CanvasApplier {
+  /** Publish a signature (any kind) with `prepend` before its bound args; returns its result handle. */
+  applyNode(signature: SignatureJson, prepend: readonly unknown[]): Promise<AsyncResult<unknown> | GroupResult<unknown[]>>;
+}

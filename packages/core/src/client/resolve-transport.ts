@@ -1,0 +1,55 @@
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { TransportNotInstalledError } from '../errors/transport-not-installed-error.js';
+import { memoryTransport } from '../memory/index.js';
+import type { Broker } from '../spec/broker.js';
+import type { ResultBackend } from '../spec/result-backend.js';
+import { TRANSPORT_PACKAGES, type TransportModule } from '../spec/transport-module.js';
+
+/** A broker from a URL (loading its transport package) or the broker object itself. */
+export async function resolveBroker(spec: string | Broker): Promise<Broker> {
+  if (typeof spec !== 'string') return spec;
+  const url = parseUrl(spec, 'broker');
+  const transport = await loadTransport(url);
+  if (!transport.createBroker) throw new ConfigurationError(`'${url.protocol}//' cannot be a broker; it is a result backend only.`);
+  return transport.createBroker(url);
+}
+
+/** A result backend from a URL (loading its transport package) or the backend object itself. */
+export async function resolveResultBackend(spec: string | ResultBackend): Promise<ResultBackend> {
+  if (typeof spec !== 'string') return spec;
+  const url = parseUrl(spec, 'backend');
+  const transport = await loadTransport(url);
+  if (!transport.createResultBackend) {
+    throw new ConfigurationError(`'${url.protocol}//' cannot be a result backend. Use redis:// or memory:// for results.`);
+  }
+  return transport.createResultBackend(url);
+}
+
+function parseUrl(spec: string, what: string): URL {
+  try {
+    return new URL(spec);
+  } catch (cause) {
+    throw new ConfigurationError(`The ${what} URL '${spec}' is not a URL. Expected e.g. 'memory://' or 'redis://localhost:6379/0'.`, { cause });
+  }
+}
+
+async function loadTransport(url: URL): Promise<TransportModule> {
+  const scheme = url.protocol.replace(/:$/, '');
+  if (memoryTransport.schemes.includes(scheme)) return memoryTransport;
+  const packageName = TRANSPORT_PACKAGES[scheme];
+  if (!packageName) {
+    const known = ['memory', ...Object.keys(TRANSPORT_PACKAGES)].map((s) => `${s}://`).join(', ');
+    throw new ConfigurationError(`Unknown URL scheme '${scheme}://'. Known schemes: ${known}.`);
+  }
+  let module: { transport?: TransportModule };
+  try {
+    module = (await import(packageName)) as { transport?: TransportModule };
+  } catch (cause) {
+    if ((cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((cause as Error).message).includes(packageName)) {
+      throw new TransportNotInstalledError(scheme, packageName, { cause });
+    }
+    throw cause;
+  }
+  if (!module.transport) throw new ConfigurationError(`${packageName} does not export 'transport'; is it a tq transport package?`);
+  return module.transport;
+}

@@ -1,0 +1,44 @@
+import type { ResultBackend, ResultMeta } from '../spec/result-backend.js';
+
+/** Safety-net re-read for backends that cannot push: starts fast, backs off to this. */
+const MAX_POLL_MS = 1000;
+
+/**
+ * Wait until the task's record satisfies `done`; undefined on timeout. Subscribes first, then
+ * reads once (so a write between the two cannot be missed), like Celery's SUBSCRIBE → GET.
+ */
+export async function waitForMeta(
+  backend: ResultBackend,
+  taskId: string,
+  done: (meta: ResultMeta) => boolean,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<ResultMeta | undefined> {
+  let settle!: (meta: ResultMeta | undefined) => void;
+  const result = new Promise<ResultMeta | undefined>((resolve) => {
+    settle = resolve;
+  });
+  const offer = (meta: ResultMeta | undefined) => {
+    if (meta && done(meta)) settle(meta);
+  };
+  const unwatch = backend.watch ? await backend.watch(taskId, offer) : undefined;
+  const timers: NodeJS.Timeout[] = [];
+  if (options.timeoutMs !== undefined) timers.push(setTimeout(() => settle(undefined), options.timeoutMs));
+  const onAbort = () => settle(undefined);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let stopped = false;
+  const poll = async (delay: number) => {
+    if (stopped) return;
+    offer(await backend.get(taskId).catch(() => undefined));
+    // With push the single read above closes the race; without it, keep re-reading slowly.
+    if (!backend.watch && !stopped) timers.push(setTimeout(() => poll(Math.min(delay * 2, MAX_POLL_MS)), delay));
+  };
+  await poll(25);
+  try {
+    return await result;
+  } finally {
+    stopped = true;
+    for (const timer of timers) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    await unwatch?.();
+  }
+}

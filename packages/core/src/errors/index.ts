@@ -1,0 +1,16 @@
+export { BrokerConnectionError } from './broker-connection-error.js';
+export { ChordError } from './chord-error.js';
+export { ConfigurationError } from './configuration-error.js';
+export { InvalidArgumentsError } from './invalid-arguments-error.js';
+export { MessageDecodeError } from './message-decode-error.js';
+export { PayloadTooLargeError } from './payload-too-large-error.js';
+export { RemoteTaskError } from './remote-task-error.js';
+export { ResultTimeoutError } from './result-timeout-error.js';
+export { SoftTimeLimitExceededError } from './soft-time-limit-exceeded-error.js';
+export { TaskRevokedError } from './task-revoked-error.js';
+export { TimeLimitExceededError } from './time-limit-exceeded-error.js';
+export { TransportNotInstalledError } from './transport-not-installed-error.js';
+export { TqError, type TqErrorCode } from './tq-error.js';
+export { UnknownTaskError } from './unknown-task-error.js';
+export { UnsupportedCapabilityError } from './unsupported-capability-error.js';
+export { WorkerShutdownError } from './worker-shutdown-error.js';

@@ -1,0 +1,115 @@
+import { BrokerConnectionError } from '../errors/broker-connection-error.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import type {
+  BackendCapabilities,
+  ChordPart,
+  ResultBackend,
+  ResultMeta,
+  SetResultOptions,
+} from '../spec/result-backend.js';
+import { MemoryResultStore } from './memory-result-store.js';
+
+/** Configuration of a {@link MemoryResultBackend}. */
+export interface MemoryResultBackendConfig {
+  /**
+   * Share records with every `MemoryResultBackend` of this name in the process (`memory://<name>`).
+   * Default: a private store.
+   */
+  name?: string;
+  /** Default record lifetime when `set` gets no `ttlMs`. Default 1 day (Celery's `result_expires`); `Infinity` keeps records. */
+  expiresMs?: number;
+}
+
+const DEFAULT_EXPIRES_MS = 24 * 60 * 60_000;
+
+/**
+ * The `memory://` result backend: records kept as JSON text (so values that would not survive a
+ * real backend do not survive this one), push `watch`, groups, and an atomic chord counter.
+ */
+export class MemoryResultBackend implements ResultBackend {
+  readonly capabilities: BackendCapabilities = {
+    atomicCounters: true,
+    watch: true,
+    ttl: true,
+    groups: true,
+    // Any client in the process holding the same store reads the records.
+    shared: true,
+  };
+  private readonly expiresMs: number;
+  private store: MemoryResultStore | undefined;
+  private connected = false;
+  private readonly unwatchers = new Set<() => void>();
+
+  constructor(private readonly config: MemoryResultBackendConfig = {}) {
+    const expiresMs = config.expiresMs ?? DEFAULT_EXPIRES_MS;
+    if (Number.isNaN(expiresMs) || expiresMs <= 0) {
+      throw new ConfigurationError(`MemoryResultBackend expiresMs must be a positive number of ms or Infinity, got ${expiresMs}`);
+    }
+    this.expiresMs = expiresMs;
+  }
+
+  async connect(): Promise<void> {
+    this.store ??= this.config.name === undefined ? new MemoryResultStore() : MemoryResultStore.shared(this.config.name);
+    this.connected = true;
+  }
+
+  async close(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    for (const unwatch of this.unwatchers) unwatch();
+    this.unwatchers.clear();
+  }
+
+  async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
+    this.live().setResult(taskId, JSON.stringify(meta), this.ttl(options));
+  }
+
+  async get(taskId: string): Promise<ResultMeta | undefined> {
+    return parse<ResultMeta>(this.live().getResult(taskId));
+  }
+
+  async forget(taskId: string): Promise<void> {
+    this.live().forgetResult(taskId);
+  }
+
+  async watch(taskId: string, listener: (meta: ResultMeta) => void): Promise<() => Promise<void>> {
+    const stop = this.live().watch(taskId, (json) => listener(JSON.parse(json) as ResultMeta));
+    this.unwatchers.add(stop);
+    return async () => {
+      stop();
+      this.unwatchers.delete(stop);
+    };
+  }
+
+  async saveGroup(groupId: string, taskIds: readonly string[], options?: SetResultOptions): Promise<void> {
+    this.live().setGroup(groupId, JSON.stringify(taskIds), this.ttl(options));
+  }
+
+  async restoreGroup(groupId: string): Promise<string[] | undefined> {
+    return parse<string[]>(this.live().getGroup(groupId));
+  }
+
+  async initChord(chordId: string, size: number, options?: SetResultOptions): Promise<void> {
+    if (!Number.isInteger(size) || size < 1) throw new ConfigurationError(`initChord() needs a positive integer size, got ${size}`);
+    this.live().initChord(chordId, size, this.ttl(options));
+  }
+
+  async addChordPart(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined> {
+    return this.live().addChordPart(chordId, part);
+  }
+
+  private ttl(options: SetResultOptions | undefined): number {
+    return options?.ttlMs ?? this.expiresMs;
+  }
+
+  private live(): MemoryResultStore {
+    if (!this.connected || !this.store) {
+      throw new BrokerConnectionError('The memory result backend is not connected: call connect() first');
+    }
+    return this.store;
+  }
+}
+
+function parse<T>(json: string | undefined): T | undefined {
+  return json === undefined ? undefined : (JSON.parse(json) as T);
+}

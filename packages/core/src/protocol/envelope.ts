@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { MessageDecodeError } from '../errors/message-decode-error.js';
+import type { TaskMessage } from '../spec/task-message.js';
+import { decodePayload } from './decode-payload.js';
+import { describeValue } from './describe-value.js';
+import { encodeBody } from './encode-body.js';
+import { fromProtocolV1 } from './from-protocol-v1.js';
+import { isRecord } from './is-record.js';
+import { toPythonJson } from './to-python-json.js';
+import { validateTaskMessage } from './validate-task-message.js';
+import { withDecodeContext } from './with-decode-context.js';
+
+/** Where a message goes, as kombu records it in `properties.delivery_info`. */
+export interface EnvelopeRouting {
+  /** Destination queue; also the routing key unless `routingKey` is given. */
+  queue: string;
+  /** Exchange name; `''` (default) is the anonymous exchange Celery uses for direct queues. */
+  exchange?: string;
+  /** Default: `queue`. */
+  routingKey?: string;
+  /** The ack handle; default a fresh uuid4, as kombu does. */
+  deliveryTag?: string;
+}
+
+/**
+ * Wraps a message in kombu's virtual-transport JSON envelope (spec §2.3), as Redis, SQS and memory
+ * store it: base64 body (compressed first when `headers.compression` is set), hyphenated
+ * `content-type`/`content-encoding`, and properties extended with `delivery_info`,
+ * `body_encoding: "base64"` and `delivery_tag`, in kombu's key order and `json.dumps` format.
+ * `properties.priority` is written as given: mapping it for a transport is the transport's job.
+ */
+export function toEnvelope(message: TaskMessage, routing: EnvelopeRouting): string {
+  const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
+  // Transport fields of a previous delivery are replaced, not carried over.
+  const { delivery_info: _info, body_encoding: _encoding, delivery_tag: _tag, priority, ...properties } = message.properties;
+  return toPythonJson({
+    body: Buffer.from(encodeBody(message.body, compression)).toString('base64'),
+    'content-encoding': message.contentEncoding,
+    'content-type': message.contentType,
+    headers: message.headers,
+    properties: {
+      ...properties,
+      delivery_info: { exchange: routing.exchange ?? '', routing_key: routing.routingKey ?? routing.queue },
+      priority,
+      body_encoding: 'base64',
+      delivery_tag: routing.deliveryTag ?? randomUUID(),
+    },
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes a kombu JSON envelope (a Redis list entry, an SQS body once base64-decoded) into a
+ * {@link TaskMessage}. Follows kombu: the body is base64 only when `properties.body_encoding` says
+ * so (otherwise it is the raw JSON text, spec §1.12), then decompressed per `headers.compression`.
+ * Protocol v1 and hybrid bodies are converted to v2. Properties keep `delivery_info`,
+ * `delivery_tag` and other transport fields.
+ *
+ * @throws MessageDecodeError saying precisely what is wrong (and with which task when known).
+ */
+export function fromEnvelope(raw: Uint8Array | string): TaskMessage {
+  const envelope = parseEnvelope(raw);
+  const { headers, properties } = envelope;
+  if (!isRecord(headers)) {
+    throw new MessageDecodeError(`Envelope 'headers' must be an object, got ${describeValue(headers)}: not a Celery protocol v2 message`);
+  }
+  if (properties !== undefined && !isRecord(properties)) {
+    throw new MessageDecodeError(`Envelope 'properties' must be an object, got ${describeValue(properties)}`);
+  }
+  const decode = () =>
+    decodePayload(bodyBytes(envelope.body, properties?.body_encoding), {
+      contentType: stringOrUndefined(envelope['content-type']),
+      contentEncoding: stringOrUndefined(envelope['content-encoding']),
+      compression: stringOrUndefined(headers.compression),
+    });
+  if (typeof headers.task !== 'string') {
+    const payload = attempt(decode);
+    if (isRecord(payload) && typeof payload.task === 'string') return fromProtocolV1(payload, headers, properties);
+    const got = headers.task === undefined ? '' : ` (got ${describeValue(headers.task)})`;
+    throw new MessageDecodeError(
+      `Message has no 'task' header${got} and its body is not a protocol v1 task: not a Celery protocol v2 message`,
+    );
+  }
+  const id = typeof headers.id === 'string' ? headers.id : '(no id)';
+  const payload = withDecodeContext(`Task ${id} (${headers.task})`, decode);
+  // A v1 body under v2 headers ("hybrid"), as Celery still accepts.
+  if (isRecord(payload) && 'args' in payload) return fromProtocolV1(payload, headers, properties);
+  return validateTaskMessage({ headers, properties, body: payload });
+}
+
+function parseEnvelope(raw: Uint8Array | string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch (error) {
+    throw new MessageDecodeError('Envelope is not valid UTF-8', { cause: error });
+  }
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch (error) {
+    throw new MessageDecodeError(`Envelope is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (!isRecord(envelope)) {
+    throw new MessageDecodeError(`Envelope must be a JSON object {body, headers, properties, ...}, got ${describeValue(envelope)}`);
+  }
+  return envelope;
+}
+
+function bodyBytes(body: unknown, bodyEncoding: unknown): Uint8Array {
+  if (typeof body !== 'string') throw new MessageDecodeError(`Envelope 'body' must be a string, got ${describeValue(body)}`);
+  // kombu decodes only when body_encoding is present and not utf-8.
+  if (bodyEncoding === undefined || bodyEncoding === null || String(bodyEncoding).toLowerCase() === 'utf-8') {
+    return Buffer.from(body, 'utf8');
+  }
+  if (String(bodyEncoding).toLowerCase() !== 'base64') {
+    throw new MessageDecodeError(`Unsupported body_encoding ${describeValue(bodyEncoding)}: expected base64 or utf-8`);
+  }
+  if (!BASE64.test(body)) throw new MessageDecodeError('Envelope body is not valid base64 (body_encoding is base64)');
+  return Buffer.from(body, 'base64');
+}
+
+function attempt<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch {
+    return undefined;
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,15 @@
+export { GZIP_COMPRESSION } from './compression.js';
+export { createTaskMessage, type TaskMessageInput } from './create-task-message.js';
+export { decodeBody } from './decode-body.js';
+export type { BodyEncodingInfo } from './decode-payload.js';
+export { deserializeError } from './deserialize-error.js';
+export { encodeBody } from './encode-body.js';
+export { type EnvelopeRouting, fromEnvelope, toEnvelope } from './envelope.js';
+export { formatPythonDate } from './format-python-date.js';
+export { parseKombuJson } from './parse-kombu-json.js';
+export { parsePythonDate } from './parse-python-date.js';
+export { argsRepr, kwargsRepr } from './repr.js';
+export { createResultMeta, type ResultMetaInput } from './result-meta.js';
+export { serializeError } from './serialize-error.js';
+export { toPythonJson } from './to-python-json.js';
+export { validateTaskMessage } from './validate-task-message.js';

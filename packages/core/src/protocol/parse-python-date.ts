@@ -1,0 +1,30 @@
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * Parses an ISO-8601 date as Celery writes it (`eta`, `expires`, `date_done`): with or without
+ * microseconds, with `+HH:MM`/`Z` or naive. Naive values are UTC, as Celery reads them
+ * (`maybe_make_aware`). Precision below a millisecond is dropped.
+ *
+ * @returns the instant, or `null` when `text` is not such a date.
+ */
+export function parsePythonDate(text: string): Date | null {
+  const match = ISO_DATE.exec(text.trim());
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', offset] = match;
+  const fields = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)] as const;
+  if (fields[3] > 23 || fields[4] > 59 || fields[5] > 59) return null;
+  const date = new Date(0);
+  date.setUTCFullYear(fields[0], fields[1], fields[2]);
+  // setUTCFullYear rolls 2026-02-30 over to March: reject instead.
+  if (date.getUTCMonth() !== fields[1] || date.getUTCDate() !== fields[2]) return null;
+  date.setUTCHours(fields[3], fields[4], fields[5], Number(fraction.padEnd(3, '0').slice(0, 3)));
+  return new Date(date.getTime() - offsetMs(offset));
+}
+
+function offsetMs(offset: string | undefined): number {
+  if (!offset || offset.toUpperCase() === 'Z') return 0;
+  const digits = offset.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+  return (offset.startsWith('-') ? -minutes : minutes) * 60_000;
+}

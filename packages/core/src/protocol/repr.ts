@@ -1,0 +1,103 @@
+/** Celery's `argsrepr_maxsize` / `kwargsrepr_maxsize`. */
+const MAX_REPR_LENGTH = 1024;
+
+/**
+ * Python `repr()` of positional args as a tuple: `(2, 3)`, `(7,)`, `()`. Used for the `argsrepr`
+ * header that Flower, events and logs display. Truncated like Celery's `saferepr`: once 1024
+ * characters are written the rest becomes `, ...` (long strings end in `...`).
+ */
+export function argsRepr(args: readonly unknown[]): string {
+  return new PythonRepr(MAX_REPR_LENGTH).sequence(args, '(', args.length === 1 ? ',)' : ')');
+}
+
+/** Python `repr()` of keyword args as a dict: `{'y': 5}`, `{}`; truncated like {@link argsRepr}. */
+export function kwargsRepr(kwargs: Readonly<Record<string, unknown>>): string {
+  return new PythonRepr(MAX_REPR_LENGTH).mapping(kwargs);
+}
+
+/** Streams a repr into parts while counting down the length budget. */
+class PythonRepr {
+  private readonly parts: string[] = [];
+  private readonly seen = new Set<object>();
+  private remaining: number;
+  private exhausted = false;
+
+  constructor(maxLength: number) {
+    this.remaining = maxLength;
+  }
+
+  sequence(items: readonly unknown[], open: string, close: string): string {
+    this.push(open);
+    items.forEach((item, i) => this.item(i, () => this.value(item)));
+    this.push(close);
+    return this.parts.join('');
+  }
+
+  mapping(record: Readonly<Record<string, unknown>>): string {
+    this.push('{');
+    Object.entries(record).forEach(([key, item], i) =>
+      this.item(i, () => {
+        this.string(key);
+        this.push(': ');
+        this.value(item);
+      }),
+    );
+    this.push('}');
+    return this.parts.join('');
+  }
+
+  private item(index: number, write: () => void): void {
+    if (this.exhausted) return;
+    if (this.remaining <= 0) {
+      this.exhausted = true;
+      this.push(', ...');
+      return;
+    }
+    if (index > 0) this.push(', ');
+    write();
+  }
+
+  private value(value: unknown): void {
+    if (value === null || value === undefined) return this.push('None');
+    if (typeof value === 'boolean') return this.push(value ? 'True' : 'False');
+    if (typeof value === 'number') return this.push(numberRepr(value));
+    if (typeof value === 'bigint') return this.push(value.toString());
+    if (typeof value === 'string') return this.string(value);
+    if (typeof value !== 'object') return this.string(String(value));
+    if (hasToJson(value)) return this.value(value.toJSON());
+    if (this.seen.has(value)) return this.push(Array.isArray(value) ? '[...]' : '{...}');
+    this.seen.add(value);
+    if (Array.isArray(value)) this.sequence(value, '[', ']');
+    else this.mapping(value as Record<string, unknown>);
+    this.seen.delete(value);
+  }
+
+  private string(text: string): void {
+    const cut = this.remaining < text.length ? Math.max(this.remaining, 0) : text.length;
+    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+    const body = text.slice(0, cut).replace(/[\\\n\r\t\x00-\x1f\x7f]/g, escapeChar).replaceAll(quote, `\\${quote}`);
+    this.push(`${quote}${body}${cut < text.length ? '...' : ''}${quote}`);
+  }
+
+  private push(text: string): void {
+    this.parts.push(text);
+    this.remaining -= text.length;
+  }
+}
+
+function escapeChar(char: string): string {
+  const named: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+function numberRepr(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  // Python ints never use exponents; its float exponents have at least two digits.
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+function hasToJson(value: object): value is { toJSON(): unknown } {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}

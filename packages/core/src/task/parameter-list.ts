@@ -1,0 +1,92 @@
+import { InvalidArgumentsError } from '../errors/invalid-arguments-error.js';
+
+/**
+ * What a task function declares: its parameter names (null for destructured ones), how many are
+ * required, and whether it takes a rest parameter. Read from the function's source text, because
+ * JavaScript keeps nothing else: `fn.length` alone cannot tell "too many arguments".
+ */
+export class ParameterList {
+  private constructor(
+    readonly names: readonly (string | null)[],
+    readonly required: number,
+    readonly variadic: boolean,
+  ) {}
+
+  static of(fn: (...args: never[]) => unknown): ParameterList {
+    const params = splitTopLevel(parameterSource(fn.toString()));
+    const variadic = params.some((p) => p.startsWith('...'));
+    const names = params.map((p) => (/^[A-Za-z_$][\w$]*$/.test(p.split('=')[0]?.trim() ?? '') ? p.split('=')[0]!.trim() : null));
+    return new ParameterList(names, fn.length, variadic);
+  }
+
+  /**
+   * The positional arguments for a call with `args` and (Celery) `kwargs`: kwargs are placed by
+   * parameter name, so a Python caller's `add.apply_async((2,), {'y': 5})` runs `add(2, 5)`.
+   */
+  bind(taskName: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): unknown[] {
+    const bound = [...args];
+    const filled = new Set(args.keys());
+    for (const [key, value] of Object.entries(kwargs)) {
+      const index = this.names.indexOf(key);
+      if (index < 0) {
+        throw new InvalidArgumentsError(
+          `Task '${taskName}' has no parameter named '${key}' (it declares ${this.describe()}). Pass it positionally or rename the keyword.`,
+        );
+      }
+      if (index < args.length) {
+        throw new InvalidArgumentsError(`Task '${taskName}' got '${key}' both positionally and as a keyword.`);
+      }
+      bound[index] = value;
+      filled.add(index);
+    }
+    const missing = Array.from({ length: this.required }, (_, i) => i).filter((i) => !filled.has(i));
+    if (missing.length > 0) {
+      throw new InvalidArgumentsError(
+        `Task '${taskName}' takes at least ${this.required} argument(s) ${this.describe()}, got ${bound.length}. Check the call site's arguments.`,
+      );
+    }
+    if (!this.variadic && bound.length > this.names.length) {
+      throw new InvalidArgumentsError(
+        `Task '${taskName}' takes at most ${this.names.length} argument(s) ${this.describe()}, got ${bound.length}. Check the call site's arguments.`,
+      );
+    }
+    return bound;
+  }
+
+  private describe(): string {
+    return `(${this.names.map((n, i) => n ?? `arg${i}`).join(', ')}${this.variadic ? ', ...' : ''})`;
+  }
+}
+
+/** The text between a function's parameter parentheses (or the lone arrow parameter). */
+function parameterSource(source: string): string {
+  const arrow = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
+  if (arrow) return arrow[1] ?? '';
+  const open = source.indexOf('(');
+  let depth = 0;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (depth === 0) return source.slice(open + 1, i);
+  }
+  return '';
+}
+
+/** Split on commas that are not nested inside brackets, dropping comments and empties. */
+function splitTopLevel(text: string): string[] {
+  const clean = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of clean) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current.trim());
+  return parts.filter((p) => p.length > 0);
+}

@@ -1,0 +1,136 @@
+import { applySignature } from '../canvas/apply-signature.js';
+import type { Applied } from '../canvas/applied.js';
+import { taskIdsOf } from '../canvas/signature-json.js';
+import { ChordError } from '../errors/chord-error.js';
+import { createResultMeta, serializeError } from '../protocol/index.js';
+import type { Delivery } from '../spec/broker.js';
+import type { ChordPart, ResultTuple, TaskState } from '../spec/result-backend.js';
+import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
+import type { WorkerRuntime } from './worker-runtime.js';
+
+/** Store a state for the delivered task (unless it asked for no result). */
+export async function storeState(
+  rt: WorkerRuntime,
+  delivery: Delivery,
+  message: TaskMessage,
+  status: TaskState,
+  result: unknown,
+  traceback: string | null = null,
+  children: ResultTuple[] = [],
+): Promise<void> {
+  const h = message.headers;
+  if (!rt.backend || (h.ignore_result && status === 'SUCCESS')) return;
+  const [args, kwargs] = message.body;
+  const meta = createResultMeta({
+    taskId: h.id,
+    status,
+    result,
+    traceback,
+    children,
+    groupId: h.group ?? undefined,
+    parentId: h.parent_id ?? undefined,
+    name: h.task,
+    args,
+    kwargs,
+    worker: rt.hostname,
+    retries: h.retries,
+    queue: delivery.queue,
+  });
+  await rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs });
+}
+
+/**
+ * After success (spec §5.6): callbacks, then the next chain step, then SUCCESS (listing them as
+ * children), then the chord part — which may send the chord body.
+ */
+export async function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> {
+  const h = message.headers;
+  const embed = message.body[2];
+  const from = { prepend: [value], parentId: h.id, rootId: h.root_id ?? h.id };
+  const children: Applied[] = [];
+  for (const callback of embed.callbacks ?? []) children.push(await applySignature(rt.app, structuredClone(callback), from));
+  const chain = embed.chain ?? [];
+  const next = chain.at(-1);
+  if (next) {
+    const step = structuredClone(next);
+    // The rest of the chain, still reversed, rides on the next step (spec §1.5).
+    if (chain.length > 1) step.options.chain = chain.slice(0, -1);
+    children.push(await applySignature(rt.app, step, from));
+  }
+  await storeState(rt, delivery, message, 'SUCCESS', value, null, children.map(toTuple));
+  if (embed.chord) await chordPartDone(rt, message, { state: 'SUCCESS', result: value });
+}
+
+/**
+ * After final failure (spec §5.7): FAILURE, the same failure for every chain step that will now
+ * never run (so nobody waits forever), the chord part, then the errbacks with `[taskId]`.
+ */
+export async function finishFailure(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown): Promise<void> {
+  const h = message.headers;
+  const embed = message.body[2];
+  const { result, traceback } = serializeError(error);
+  await storeState(rt, delivery, message, 'FAILURE', result, traceback);
+  await failIds(rt, (embed.chain ?? []).flatMap(taskIdsOf), result, traceback);
+  if (embed.chord) await chordPartDone(rt, message, { state: 'FAILURE', result });
+  const from = { prepend: [h.id], parentId: h.id, rootId: h.root_id ?? h.id };
+  for (const errback of embed.errbacks ?? []) await applySignature(rt.app, structuredClone(errback), from);
+}
+
+/** Store REVOKED (reason `revoked`, `expired` or `terminated`) and settle a chord part like a failure. */
+export async function finishRevoked(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown): Promise<void> {
+  const { result, traceback } = serializeError(error);
+  await storeState(rt, delivery, message, 'REVOKED', result, traceback);
+  await failIds(rt, (message.body[2].chain ?? []).flatMap(taskIdsOf), result, traceback, 'REVOKED');
+  if (message.body[2].chord) await chordPartDone(rt, message, { state: 'REVOKED', result });
+}
+
+/** Record this header member; the member that completes the chord sends the body (or fails it). */
+async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: { state: TaskState; result: unknown }): Promise<void> {
+  const h = message.headers;
+  const body = message.body[2].chord as SignatureJson;
+  if (!rt.backend?.addChordPart || !h.group) {
+    rt.logger.error({ taskId: h.id }, 'task is a chord member but this worker has no result backend with atomic counters; the chord body cannot run');
+    return;
+  }
+  const parts = await rt.backend.addChordPart(h.group, {
+    index: h.group_index ?? Number.MAX_SAFE_INTEGER,
+    taskId: h.id,
+    ...outcome,
+  });
+  if (!parts) return;
+  const from = { parentId: h.id, rootId: h.root_id ?? h.id };
+  const failed = parts.find((part) => part.state !== 'SUCCESS');
+  if (failed) {
+    const error = new ChordError(`Chord header member ${failed.index} (task ${failed.taskId}) ended ${failed.state}: ${describe(failed)}`);
+    const { result, traceback } = serializeError(error);
+    await failIds(rt, taskIdsOf(body), result, traceback);
+    const bodyId = body.options.task_id as string | undefined;
+    for (const errback of listOf(body.options.link_error)) {
+      await applySignature(rt.app, structuredClone(errback), { ...from, prepend: [bodyId] });
+    }
+    return;
+  }
+  await applySignature(rt.app, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
+}
+
+async function failIds(rt: WorkerRuntime, ids: string[], result: unknown, traceback: string | null, status: TaskState = 'FAILURE') {
+  if (!rt.backend) return;
+  const backend = rt.backend;
+  await Promise.all(
+    ids.map((taskId) => backend.set(taskId, createResultMeta({ taskId, status, result, traceback }), { ttlMs: rt.app.resultExpiresMs })),
+  );
+}
+
+function describe(part: ChordPart): string {
+  const error = part.result as { exc_type?: string; exc_message?: unknown[] } | null;
+  return error?.exc_type ? `${error.exc_type}: ${(error.exc_message ?? []).join(', ')}` : JSON.stringify(part.result);
+}
+
+function listOf(value: unknown): SignatureJson[] {
+  if (!value) return [];
+  return Array.isArray(value) ? (value as SignatureJson[]) : [value as SignatureJson];
+}
+
+function toTuple(applied: Applied): ResultTuple {
+  return applied.kind === 'task' ? [[applied.id, null], null] : [[applied.id, null], applied.members.map(toTuple)];
+}

@@ -1,0 +1,235 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TaskRevokedError } from '../errors/task-revoked-error.js';
+import { UnknownTaskError } from '../errors/unknown-task-error.js';
+import { createResultMeta, serializeError } from '../protocol/index.js';
+import type { Delivery } from '../spec/broker.js';
+import type { TaskMessage } from '../spec/task-message.js';
+import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
+import { RetryRequest } from '../task/retry-request.js';
+import { runInTaskContext, type TaskContext } from '../task/task-context.js';
+import { Attempt, type AttemptOutcome } from './attempt.js';
+import { BUILTIN_TASKS } from './builtin-tasks.js';
+import { finishFailure, finishRevoked, finishSuccess, storeState } from './finish-task.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { WorkerRuntime } from './worker-runtime.js';
+
+/** Below this an eta counts as due (timer jitter, clock skew between hosts). */
+const ETA_TOLERANCE_MS = 5;
+/** Manual `retry()` default cap, like Celery's `max_retries`. */
+const DEFAULT_MANUAL_MAX_RETRIES = 3;
+
+/**
+ * Everything that happens to one delivery, from "is this even a task?" to the final ack. The
+ * message is settled exactly once, and only after the attempt ended (at-least-once).
+ */
+export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
+  const message = delivery.message;
+  if (!message) return rejectPoison(rt, delivery, delivery.decodeError?.message ?? 'undecodable message');
+  if (delivery.raw.byteLength > rt.maxPayloadBytes) {
+    const reason = `payload of ${delivery.raw.byteLength} bytes is over this worker's limit of ${rt.maxPayloadBytes} bytes (maxPayloadBytes)`;
+    await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
+    return rejectPoison(rt, delivery, reason);
+  }
+  const h = message.headers;
+  if (await isRevoked(rt, h.id)) return revoke(rt, delivery, message, 'revoked');
+  if (h.expires && Date.parse(h.expires) <= Date.now()) return revoke(rt, delivery, message, 'expired');
+  const due = h.eta ? Date.parse(h.eta) - Date.now() : 0;
+  if (due > ETA_TOLERANCE_MS && (await waitUntilDue(rt, delivery, due)) === 'rescheduled') return;
+
+  const builtin = BUILTIN_TASKS[h.task];
+  const task = rt.app.getTask(h.task);
+  let call: (() => Promise<unknown>) | undefined;
+  try {
+    if (builtin) call = () => builtin(rt.app, message.body[1]);
+    else if (task) {
+      const args = task.parameters.bind(h.task, message.body[0], message.body[1]);
+      call = async () => task.fn(...args);
+    } else throw new UnknownTaskError(h.task);
+  } catch (error) {
+    // Unknown task, wrong arguments: store FAILURE so callers do not wait, and keep the message.
+    const { result, traceback } = serializeError(error);
+    await storeState(rt, delivery, message, 'FAILURE', result, traceback).catch(() => {});
+    return rejectPoison(rt, delivery, (error as Error).message, message);
+  }
+
+  emit(rt, 'task-received', message, { args: message.body[0], retries: h.retries, eta: h.eta });
+  const limit = task?.options.rateLimit;
+  if (limit) {
+    let limiter = rt.rateLimiters.get(h.task);
+    if (!limiter) rt.rateLimiters.set(h.task, (limiter = new RateLimiter(limit)));
+    await sleep(limiter.reserve());
+  }
+  try {
+    await rt.slots.acquire();
+  } catch {
+    // Shutting down before it started: give it back untouched.
+    return delivery.nack({ requeue: true });
+  }
+  try {
+    await run(rt, delivery, message, call, task?.options.retry);
+  } finally {
+    rt.slots.release();
+  }
+}
+
+async function run(
+  rt: WorkerRuntime,
+  delivery: Delivery,
+  message: TaskMessage,
+  call: () => Promise<unknown>,
+  retryPolicy: Parameters<typeof shouldRetry>[0],
+): Promise<void> {
+  const h = message.headers;
+  const attempt = new Attempt();
+  rt.running.set(h.id, attempt);
+  const heartbeat = startHeartbeat(rt, delivery);
+  const started = Date.now();
+  emit(rt, 'task-started', message, {});
+  let outcome: AttemptOutcome;
+  try {
+    if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
+    const context = contextOf(rt, delivery, message, attempt.controller.signal);
+    const [hard, soft] = h.timelimit ?? [null, null];
+    const task = rt.app.getTask(h.task);
+    outcome = await attempt.run(() => runInTaskContext(context, call), {
+      hardMs: hard !== null ? hard * 1000 : (task?.options.timeLimitMs ?? null),
+      softMs: soft !== null ? soft * 1000 : (task?.options.softTimeLimitMs ?? null),
+    });
+  } finally {
+    rt.running.delete(h.id);
+    clearInterval(heartbeat);
+  }
+  const runtimeMs = Date.now() - started;
+  switch (outcome.kind) {
+    case 'shutdown':
+      return delivery.nack({ requeue: true });
+    case 'terminated':
+      return revoke(rt, delivery, message, 'terminated');
+    case 'success':
+      await finishSuccess(rt, delivery, message, outcome.value);
+      emit(rt, 'task-succeeded', message, { result: outcome.value, runtimeMs });
+      return delivery.ack();
+    case 'retry': {
+      const { countdownMs, error, max } = outcome.request;
+      if (h.retries < (max ?? DEFAULT_MANUAL_MAX_RETRIES)) return retry(rt, delivery, message, error, countdownMs ?? 0);
+      return fail(rt, delivery, message, error ?? outcome.request, runtimeMs);
+    }
+    case 'failure':
+      if (retryPolicy && shouldRetry(retryPolicy, outcome.error, h.retries)) {
+        return retry(rt, delivery, message, outcome.error, retryDelayMs(retryPolicy, h.retries));
+      }
+      return fail(rt, delivery, message, outcome.error, runtimeMs);
+  }
+}
+
+async function fail(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown, runtimeMs: number) {
+  await finishFailure(rt, delivery, message, error);
+  const asError = error instanceof Error ? error : new Error(String(error));
+  rt.logger.warn({ taskId: message.headers.id, task: message.headers.task, err: asError }, 'task failed');
+  emit(rt, 'task-failed', message, { error: asError, runtimeMs });
+  return delivery.ack();
+}
+
+/** Send the same task again (same id, retries + 1, new eta), then store RETRY, then ack (spec §1.9). */
+async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown, delayMs: number) {
+  const h = message.headers;
+  const again: TaskMessage = structuredClone(message);
+  again.headers.retries = h.retries + 1;
+  again.headers.eta = delayMs > 0 ? new Date(Date.now() + delayMs).toISOString().replace('Z', '+00:00') : null;
+  again.headers.parent_id = h.id;
+  await rt.app.publish(delivery.queue, again, delayMs > 0 ? { delayMs } : {});
+  const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
+  await storeState(rt, delivery, message, 'RETRY', result, traceback);
+  emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
+  return delivery.ack();
+}
+
+async function revoke(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, reason: 'revoked' | 'expired' | 'terminated') {
+  await finishRevoked(rt, delivery, message, new TaskRevokedError(reason));
+  emit(rt, 'task-revoked', message, { reason });
+  return delivery.ack();
+}
+
+/**
+ * A message for the dead-letter place: the worker stays up, the reason is logged and kept with the
+ * message. Without a dead-letter capability the message is dropped — loudly.
+ */
+async function rejectPoison(rt: WorkerRuntime, delivery: Delivery, reason: string, message?: TaskMessage): Promise<void> {
+  const id = message?.headers.id ?? null;
+  const name = message?.headers.task ?? null;
+  rt.logger.error({ queue: delivery.queue, taskId: id, task: name, reason }, `rejected message: ${reason}`);
+  rt.events.emit('task-rejected', { queue: delivery.queue, reason, id, name, timestamp: Date.now() });
+  if (rt.broker.capabilities.deadLetter) return delivery.deadLetter(reason);
+  rt.logger.error({ queue: delivery.queue }, 'this broker has no dead-letter place; the rejected message is dropped');
+  return delivery.ack();
+}
+
+/** Revoked locally (broadcast) or, on brokers that cannot broadcast, in the result backend. */
+async function isRevoked(rt: WorkerRuntime, id: string): Promise<boolean> {
+  if (rt.revoked.has(id)) return true;
+  if (rt.broker.capabilities.broadcast || !rt.backend) return false;
+  return (await rt.backend.get(id))?.status === 'REVOKED';
+}
+
+/**
+ * An early message (a Python producer's eta, or a delay longer than the broker's maximum): give it
+ * back with the remaining delay where the broker can delay, else hold it here like Celery does.
+ */
+async function waitUntilDue(rt: WorkerRuntime, delivery: Delivery, dueInMs: number): Promise<'rescheduled' | 'due'> {
+  const delay = rt.broker.capabilities.delay;
+  if (delay) {
+    await delivery.nack({ requeue: true, delayMs: Math.min(dueInMs, delay.maxDelayMs) });
+    return 'rescheduled';
+  }
+  const heartbeat = startHeartbeat(rt, delivery);
+  try {
+    await sleep(dueInMs);
+  } finally {
+    clearInterval(heartbeat);
+  }
+  return 'due';
+}
+
+/** Keep a running task's message invisible to other consumers (every third of its timeout). */
+function startHeartbeat(rt: WorkerRuntime, delivery: Delivery): NodeJS.Timeout | undefined {
+  const timeout = delivery.visibilityTimeoutMs;
+  if (!delivery.extendVisibility || !timeout) return undefined;
+  const timer = setInterval(() => {
+    delivery.extendVisibility?.(timeout).catch((error: unknown) => rt.logger.warn({ err: error }, 'could not extend visibility'));
+  }, timeout / 3);
+  timer.unref();
+  return timer;
+}
+
+function contextOf(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, signal: AbortSignal): TaskContext {
+  const h = message.headers;
+  return {
+    id: h.id,
+    name: h.task,
+    retries: h.retries,
+    rootId: h.root_id ?? h.id,
+    parentId: h.parent_id,
+    groupId: h.group,
+    queue: delivery.queue,
+    headers: h,
+    signal,
+    retry(options = {}) {
+      throw new RetryRequest(options.countdownMs, options.error, options.max);
+    },
+    async progress(meta, state = 'PROGRESS') {
+      await rt.backend?.set(h.id, createResultMeta({ taskId: h.id, status: state, result: meta }), { ttlMs: rt.app.resultExpiresMs });
+    },
+  };
+}
+
+function emit<E extends 'task-received' | 'task-started' | 'task-succeeded' | 'task-failed' | 'task-retried' | 'task-revoked'>(
+  rt: WorkerRuntime,
+  event: E,
+  message: TaskMessage,
+  extra: Record<string, unknown>,
+): void {
+  const base = { id: message.headers.id, name: message.headers.task, hostname: rt.hostname, timestamp: Date.now() };
+  // biome-ignore lint/suspicious/noExplicitAny: each event's extra fields are checked at the call sites above
+  (rt.events.emit as any)(event, { ...base, ...extra });
+}
+

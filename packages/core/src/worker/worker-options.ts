@@ -1,0 +1,23 @@
+/** How a worker consumes. */
+export interface WorkerOptions {
+  /** Queues to consume, earlier ones first where the broker can. Default: the app's default queue. */
+  queues?: readonly string[];
+  /**
+   * Tasks running at once. Default 10: tq tasks are async functions, mostly waiting on I/O, so a
+   * single process overlaps many (use more processes for CPU-bound work).
+   */
+  concurrency?: number;
+  /**
+   * Messages held per concurrency slot, running or waiting (Celery's prefetch multiplier).
+   * Default 2: enough to hide the broker round trip, few enough that a crash redelivers little.
+   */
+  prefetchMultiplier?: number;
+  /** Node name in events and results. Default `tq<pid>@<hostname>`. */
+  hostname?: string;
+  /** Received messages larger than this are dead-lettered. Default: the broker's `maxMessageBytes`. */
+  maxPayloadBytes?: number;
+  /** Store STARTED when an attempt begins (one more backend write per task). Default false, like Celery. */
+  trackStarted?: boolean;
+  /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
+  shutdownTimeoutMs?: number;
+}

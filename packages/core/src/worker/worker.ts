@@ -1,0 +1,123 @@
+import { EventEmitter } from 'node:events';
+import { hostname as osHostname } from 'node:os';
+import type { App } from '../client/app.js';
+import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
+import type { ControlMessage, Subscription } from '../spec/broker.js';
+import type { Attempt } from './attempt.js';
+import { handleDelivery } from './handle-delivery.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { RevokedIds } from './revoked-ids.js';
+import { Semaphore } from './semaphore.js';
+import type { WorkerEvents } from './worker-events.js';
+import type { WorkerOptions } from './worker-options.js';
+import type { WorkerRuntime } from './worker-runtime.js';
+
+/**
+ * Consumes queues and runs tasks: `await app.worker({ queues, concurrency }).start()`, and
+ * `close()` for a warm shutdown. Every message is acknowledged only after its attempt ended.
+ */
+export class Worker {
+  /** Task events: received, started, succeeded, failed, retried, revoked, rejected. */
+  readonly events = new EventEmitter<WorkerEvents>();
+  readonly hostname: string;
+  readonly queues: readonly string[];
+  readonly concurrency: number;
+  private runtime: WorkerRuntime | undefined;
+  private subscription: Subscription | undefined;
+  private stopControl: (() => Promise<void>) | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly app: App,
+    private readonly options: WorkerOptions,
+  ) {
+    this.hostname = options.hostname ?? `tq${process.pid}@${osHostname()}`;
+    this.queues = options.queues?.length ? options.queues : [app.defaultQueue];
+    this.concurrency = options.concurrency ?? 10;
+  }
+
+  /** Connect and start consuming. */
+  async start(): Promise<void> {
+    if (this.runtime) return;
+    const broker = await this.app.broker();
+    const backend = await this.app.maybeResultBackend();
+    const runtime: WorkerRuntime = {
+      app: this.app,
+      broker,
+      backend,
+      hostname: this.hostname,
+      logger: this.app.logger.child({ worker: this.hostname }),
+      events: this.events,
+      slots: new Semaphore(this.concurrency),
+      revoked: new RevokedIds(),
+      running: new Map<string, Attempt>(),
+      rateLimiters: new Map<string, RateLimiter>(),
+      maxPayloadBytes: this.options.maxPayloadBytes ?? broker.capabilities.maxMessageBytes,
+      trackStarted: this.options.trackStarted ?? false,
+      closing: false,
+    };
+    this.runtime = runtime;
+    this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
+    this.subscription = await broker.consume(this.queues, (delivery) => this.track(handleDelivery(runtime, delivery)), {
+      prefetch: this.concurrency * (this.options.prefetchMultiplier ?? 2),
+    });
+    this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
+  }
+
+  /** Tasks running right now (ids). */
+  active(): string[] {
+    return [...(this.runtime?.running.keys() ?? [])];
+  }
+
+  /**
+   * Warm shutdown: stop fetching, give back what has not started, let running tasks finish for up
+   * to `timeoutMs` (default `shutdownTimeoutMs`, 30 s), then abort the rest and give them back too.
+   * Idempotent. Does not close the app.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.timeoutMs ?? this.options.shutdownTimeoutMs ?? 30_000);
+    return this.closing;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const runtime = this.runtime;
+    if (!runtime) return;
+    runtime.closing = true;
+    await this.subscription?.close();
+    runtime.slots.cancelWaiters(new WorkerShutdownError());
+    const drained = Promise.all(this.inFlight).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    if (!(await Promise.race([drained, timedOut]))) {
+      runtime.logger.warn({ running: runtime.running.size }, 'shutdown grace period over; returning running tasks to the broker');
+      for (const attempt of runtime.running.values()) attempt.shutdown();
+      await Promise.all(this.inFlight);
+    }
+    clearTimeout(timer);
+    await this.stopControl?.();
+    this.events.emit('worker-offline', { hostname: this.hostname });
+  }
+
+  /** Keep each handler's promise until it settles, and never let one reject into the broker loop. */
+  private track(work: Promise<void>): Promise<void> {
+    const guarded = work.catch((error: unknown) => {
+      this.runtime?.logger.error({ err: error }, 'unexpected error while handling a delivery');
+    });
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+    return guarded;
+  }
+
+  private onControl(message: ControlMessage): void {
+    if (message.command !== 'revoke' || !this.runtime) return;
+    const ids = ([] as unknown[]).concat(message.arguments.task_id);
+    for (const id of ids) {
+      if (typeof id !== 'string') continue;
+      this.runtime.revoked.add(id);
+      if (message.arguments.terminate) this.runtime.running.get(id)?.terminate();
+    }
+  }
+}
