@@ -6,3 +6,7 @@ export const sourceConditions = {
   resolve: { conditions: ['@tq/source', 'module', 'node', 'import', 'default'] },
   ssr: { resolve: { conditions: ['@tq/source', 'module', 'node', 'import', 'default'], externalConditions: ['@tq/source'] } },
 };
+
+// Tests assert on events and results; worker logs would only bury the failures. Test workers
+// inherit this process's environment. Set TQ_LOG_LEVEL=debug to see them.
+process.env.TQ_LOG_LEVEL ??= 'silent';

@@ -62,7 +62,8 @@ async function applyChain(publisher: SignaturePublisher, sig: SignatureJson, con
 async function applyGroup(publisher: SignaturePublisher, sig: SignatureJson, context: ApplyContext): Promise<Applied> {
   const id = ((sig.options.task_id as string | undefined) ??= randomUUID());
   const shared = withoutId(sig.options);
-  const members = membersOf(sig);
+  // Nested groups flatten into this one, as in Celery.
+  const members = membersOf(sig).flatMap((m) => (kindOf(m) === 'group' ? membersOf(m) : [m]));
   const results = await Promise.all(
     members.map((member, index) => {
       Object.assign(member.options, { ...shared, ...member.options });

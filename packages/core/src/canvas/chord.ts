@@ -54,7 +54,7 @@ export class Chord<In extends unknown[], Out> implements CanvasNode<In, Out> {
  * `chord([a, b], body)`: run `a` and `b` in parallel, then `body([resultA, resultB])`.
  * Does not compile when `body` cannot take the tuple of header results.
  */
-export function chord<const Header extends readonly [AnyNode, ...AnyNode[]], Body extends AnyNode>(
+export function chord<const Header extends readonly AnyNode[], Body extends AnyNode>(
   header: Header,
   body: Body & (Accepts<Body, OutsOf<Header>> extends true ? unknown : never),
 ): Chord<GroupIn<Header>, OutOf<Body>> {

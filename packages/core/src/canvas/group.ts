@@ -52,7 +52,7 @@ export class Group<In extends unknown[], Out extends unknown[]> implements Canva
 }
 
 /** `group(a, b)`: run `a` and `b` in parallel. */
-export function group<const Members extends readonly [AnyNode, ...AnyNode[]]>(
+export function group<const Members extends readonly AnyNode[]>(
   ...members: Members
 ): Group<GroupIn<Members>, OutsOf<Members>> {
   return new Group(applierOf(members), members);

@@ -97,6 +97,13 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     return this.tasks.get(name);
   }
 
+  /** Where the broker and backend are, passwords masked (for banners and logs). */
+  describe(): { broker: string; backend: string } {
+    const show = (spec: unknown) =>
+      spec === undefined ? 'none' : typeof spec === 'string' ? spec.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : (spec as object).constructor.name;
+    return { broker: show(this.config.broker), backend: show(this.config.backend) };
+  }
+
   /** Names of every registered task. */
   taskNames(): string[] {
     return [...this.tasks.keys()];
@@ -171,7 +178,8 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
   /** @internal a result handle for what `applySignature` returned */
   handleOf(applied: Applied): AsyncResult<unknown> | GroupResult<unknown[]> {
     if (applied.kind === 'task') return this.asyncResult(applied.id);
-    return new GroupResult(this, applied.id, applied.members.map((m) => this.handleOf(m)));
+    // A member that is itself a group (a chain ending in a group) is a GroupResult: it has get() too.
+    return new GroupResult(this, applied.id, applied.members.map((m) => this.handleOf(m) as AsyncResult<unknown>));
   }
 
   /** @internal SignaturePublisher: capability checks, then the broker. */

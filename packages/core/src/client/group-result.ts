@@ -1,3 +1,4 @@
+import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
 import { ResultTimeoutError } from '../errors/result-timeout-error.js';
 import type { AsyncResult, GetOptions } from './async-result.js';
 import type { ResultSource } from './result-source.js';
@@ -8,8 +9,8 @@ export class GroupResult<T extends unknown[]> {
     private readonly source: ResultSource,
     /** The group id. */
     readonly id: string,
-    /** One handle per member, in order (a member that is itself a group is a GroupResult). */
-    readonly results: readonly (AsyncResult<unknown> | GroupResult<unknown[]>)[],
+    /** One handle per member, in order (a chain member's handle is its last step's). */
+    readonly results: readonly AsyncResult<T[number]>[],
   ) {}
 
   /** Every member's result, in member order; rejects with the first failure. */
@@ -26,14 +27,14 @@ export class GroupResult<T extends unknown[]> {
 
   /** How many members have finished successfully. */
   async completedCount(): Promise<number> {
-    const states = await Promise.all(this.results.map((r) => ('state' in r ? r.state() : Promise.resolve('GROUP'))));
+    const states = await Promise.all(this.results.map((r) => r.state()));
     return states.filter((s) => s === 'SUCCESS').length;
   }
 
   /** Store the member ids so another process can `app.groupResult(id)` it (Celery's `GroupResult.save`). */
   async save(): Promise<void> {
     const backend = await this.source.resultBackend();
-    if (!backend.saveGroup) throw new Error('unreachable: checked by capabilities');
+    if (!backend.saveGroup) throw new UnsupportedCapabilityError('groups', 'This result backend cannot save groups; use redis:// or memory://.');
     await backend.saveGroup(this.id, this.results.map((r) => r.id));
   }
 

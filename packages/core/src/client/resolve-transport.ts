@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { TransportNotInstalledError } from '../errors/transport-not-installed-error.js';
 import { memoryTransport } from '../memory/index.js';
@@ -41,15 +44,31 @@ async function loadTransport(url: URL): Promise<TransportModule> {
     const known = ['memory', ...Object.keys(TRANSPORT_PACKAGES)].map((s) => `${s}://`).join(', ');
     throw new ConfigurationError(`Unknown URL scheme '${scheme}://'. Known schemes: ${known}.`);
   }
-  let module: { transport?: TransportModule };
-  try {
-    module = (await import(packageName)) as { transport?: TransportModule };
-  } catch (cause) {
-    if ((cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((cause as Error).message).includes(packageName)) {
-      throw new TransportNotInstalledError(scheme, packageName, { cause });
-    }
-    throw cause;
-  }
+  const module = await importTransport(scheme, packageName);
   if (!module.transport) throw new ConfigurationError(`${packageName} does not export 'transport'; is it a tq transport package?`);
   return module.transport;
+}
+
+/**
+ * Import a transport package: as a peer of @tq/core, else from the application's own folder
+ * (strict layouts such as pnpm's do not let @tq/core see packages it does not depend on).
+ */
+async function importTransport(scheme: string, packageName: string): Promise<{ transport?: TransportModule }> {
+  try {
+    return (await import(packageName)) as { transport?: TransportModule };
+  } catch (first) {
+    if (!isNotFound(first, packageName)) throw first;
+    let path: string;
+    try {
+      path = createRequire(join(process.cwd(), 'package.json')).resolve(packageName);
+    } catch {
+      throw new TransportNotInstalledError(scheme, packageName, { cause: first });
+    }
+    return (await import(pathToFileURL(path).href)) as { transport?: TransportModule };
+  }
+}
+
+function isNotFound(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: string }).code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(packageName);
 }

@@ -102,8 +102,8 @@ export class MemoryBroker implements Broker {
   /** Validates every message before storing any: the batch goes in whole or not at all. */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     const state = this.requireConnected();
-    const stored = messages.map((m) => this.encode(m.queue, m.message, m.options ?? {}));
-    messages.forEach((m, i) => state.put(m.queue, stored[i] as StoredMessage, m.options?.delayMs ?? 0));
+    const encoded = messages.map((m) => this.encode(m.queue, m.message, m.options ?? {}));
+    for (const [i, { queue, options }] of messages.entries()) state.put(queue, encoded[i] as StoredMessage, options?.delayMs ?? 0);
   }
 
   /**
@@ -114,7 +114,7 @@ export class MemoryBroker implements Broker {
     const state = this.requireConnected();
     const bytes = typeof raw === 'string' ? utf8.encode(raw) : raw.slice();
     this.checkSize(bytes, `Raw message for queue ${queue}`);
-    state.put(queue, stored(bytes, 0), 0);
+    state.put(queue, storedMessage(bytes, 0), 0);
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
@@ -169,7 +169,7 @@ export class MemoryBroker implements Broker {
     // The envelope records the priority the message actually travels with.
     const raw = utf8.encode(toEnvelope({ ...message, properties: { ...message.properties, priority } }, { queue }));
     this.checkSize(raw, `Message ${message.headers.id} (${message.headers.task})`);
-    return stored(raw, priority);
+    return storedMessage(raw, priority);
   }
 
   private checkSize(raw: Uint8Array, what: string): void {
@@ -187,7 +187,7 @@ export class MemoryBroker implements Broker {
   }
 }
 
-function stored(raw: Uint8Array, priority: number): StoredMessage {
+function storedMessage(raw: Uint8Array, priority: number): StoredMessage {
   return { raw, priority, deliveryCount: 0, status: 'ready', dueAt: 0, deadline: 0, generation: 0 };
 }
 

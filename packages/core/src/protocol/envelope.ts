@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MessageDecodeError } from '../errors/message-decode-error.js';
 import type { TaskMessage } from '../spec/task-message.js';
-import { decodePayload } from './decode-payload.js';
+import { decodeTaskMessage, taskContext } from './decode-task-message.js';
 import { describeValue } from './describe-value.js';
 import { encodeBody } from './encode-body.js';
-import { fromProtocolV1 } from './from-protocol-v1.js';
 import { isRecord } from './is-record.js';
 import { toPythonJson } from './to-python-json.js';
-import { validateTaskMessage } from './validate-task-message.js';
 import { withDecodeContext } from './with-decode-context.js';
 
 /** Where a message goes, as kombu records it in `properties.delivery_info`. */
@@ -54,8 +52,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /**
  * Decodes a kombu JSON envelope (a Redis list entry, an SQS body once base64-decoded) into a
  * {@link TaskMessage}. Follows kombu: the body is base64 only when `properties.body_encoding` says
- * so (otherwise it is the raw JSON text, spec §1.12), then decompressed per `headers.compression`.
- * Protocol v1 and hybrid bodies are converted to v2. Properties keep `delivery_info`,
+ * so (otherwise it is the raw JSON text, spec §1.12); the rest is `decodeTaskMessage` (compression,
+ * JSON, protocol v1/hybrid conversion, validation). Properties keep `delivery_info`,
  * `delivery_tag` and other transport fields.
  *
  * @throws MessageDecodeError saying precisely what is wrong (and with which task when known).
@@ -69,25 +67,14 @@ export function fromEnvelope(raw: Uint8Array | string): TaskMessage {
   if (properties !== undefined && !isRecord(properties)) {
     throw new MessageDecodeError(`Envelope 'properties' must be an object, got ${describeValue(properties)}`);
   }
-  const decode = () =>
-    decodePayload(bodyBytes(envelope.body, properties?.body_encoding), {
-      contentType: stringOrUndefined(envelope['content-type']),
-      contentEncoding: stringOrUndefined(envelope['content-encoding']),
-      compression: stringOrUndefined(headers.compression),
-    });
-  if (typeof headers.task !== 'string') {
-    const payload = attempt(decode);
-    if (isRecord(payload) && typeof payload.task === 'string') return fromProtocolV1(payload, headers, properties);
-    const got = headers.task === undefined ? '' : ` (got ${describeValue(headers.task)})`;
-    throw new MessageDecodeError(
-      `Message has no 'task' header${got} and its body is not a protocol v1 task: not a Celery protocol v2 message`,
-    );
-  }
-  const id = typeof headers.id === 'string' ? headers.id : '(no id)';
-  const payload = withDecodeContext(`Task ${id} (${headers.task})`, decode);
-  // A v1 body under v2 headers ("hybrid"), as Celery still accepts.
-  if (isRecord(payload) && 'args' in payload) return fromProtocolV1(payload, headers, properties);
-  return validateTaskMessage({ headers, properties, body: payload });
+  const body = () => bodyBytes(envelope.body, properties?.body_encoding);
+  return decodeTaskMessage({
+    headers,
+    properties,
+    body: typeof headers.task === 'string' ? withDecodeContext(taskContext(headers), body) : body(),
+    contentType: stringOrNull(envelope['content-type']),
+    contentEncoding: stringOrNull(envelope['content-encoding']),
+  });
 }
 
 function parseEnvelope(raw: Uint8Array | string): Record<string, unknown> {
@@ -122,14 +109,6 @@ function bodyBytes(body: unknown, bodyEncoding: unknown): Uint8Array {
   return Buffer.from(body, 'base64');
 }
 
-function attempt<T>(decode: () => T): T | undefined {
-  try {
-    return decode();
-  } catch {
-    return undefined;
-  }
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

@@ -2,6 +2,7 @@ export { GZIP_COMPRESSION } from './compression.js';
 export { createTaskMessage, type TaskMessageInput } from './create-task-message.js';
 export { decodeBody } from './decode-body.js';
 export type { BodyEncodingInfo } from './decode-payload.js';
+export { decodeTaskMessage, type RawTaskMessage } from './decode-task-message.js';
 export { deserializeError } from './deserialize-error.js';
 export { encodeBody } from './encode-body.js';
 export { type EnvelopeRouting, fromEnvelope, toEnvelope } from './envelope.js';

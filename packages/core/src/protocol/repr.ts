@@ -15,6 +15,9 @@ export function kwargsRepr(kwargs: Readonly<Record<string, unknown>>): string {
   return new PythonRepr(MAX_REPR_LENGTH).mapping(kwargs);
 }
 
+/** Backslash, and what Python's `str.isprintable()` rejects in the Latin-1 range (C0, DEL, C1). */
+const NON_PRINTABLE = /[\\]|[^\x20-\x7e\u00a0-\uffff]/g;
+
 /** Streams a repr into parts while counting down the length budget. */
 class PythonRepr {
   private readonly parts: string[] = [];
@@ -28,20 +31,20 @@ class PythonRepr {
 
   sequence(items: readonly unknown[], open: string, close: string): string {
     this.push(open);
-    items.forEach((item, i) => this.item(i, () => this.value(item)));
+    for (const [i, item] of items.entries()) this.item(i, () => this.value(item));
     this.push(close);
     return this.parts.join('');
   }
 
   mapping(record: Readonly<Record<string, unknown>>): string {
     this.push('{');
-    Object.entries(record).forEach(([key, item], i) =>
+    for (const [i, [key, item]] of Object.entries(record).entries()) {
       this.item(i, () => {
         this.string(key);
         this.push(': ');
         this.value(item);
-      }),
-    );
+      });
+    }
     this.push('}');
     return this.parts.join('');
   }
@@ -58,24 +61,22 @@ class PythonRepr {
   }
 
   private value(value: unknown): void {
-    if (value === null || value === undefined) return this.push('None');
-    if (typeof value === 'boolean') return this.push(value ? 'True' : 'False');
-    if (typeof value === 'number') return this.push(numberRepr(value));
-    if (typeof value === 'bigint') return this.push(value.toString());
-    if (typeof value === 'string') return this.string(value);
-    if (typeof value !== 'object') return this.string(String(value));
-    if (hasToJson(value)) return this.value(value.toJSON());
-    if (this.seen.has(value)) return this.push(Array.isArray(value) ? '[...]' : '{...}');
-    this.seen.add(value);
-    if (Array.isArray(value)) this.sequence(value, '[', ']');
-    else this.mapping(value as Record<string, unknown>);
-    this.seen.delete(value);
+    if (typeof value === 'string' || typeof value === 'symbol' || typeof value === 'function') this.string(String(value));
+    else if (typeof value !== 'object' || value === null) this.push(scalarRepr(value as Scalar));
+    else if (hasToJson(value)) this.value(value.toJSON());
+    else if (this.seen.has(value)) this.push(Array.isArray(value) ? '[...]' : '{...}');
+    else {
+      this.seen.add(value);
+      if (Array.isArray(value)) this.sequence(value, '[', ']');
+      else this.mapping(value as Record<string, unknown>);
+      this.seen.delete(value);
+    }
   }
 
   private string(text: string): void {
     const cut = this.remaining < text.length ? Math.max(this.remaining, 0) : text.length;
     const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-    const body = text.slice(0, cut).replace(/[\\\n\r\t\x00-\x1f\x7f]/g, escapeChar).replaceAll(quote, `\\${quote}`);
+    const body = text.slice(0, cut).replace(NON_PRINTABLE, escapeChar).replaceAll(quote, `\\${quote}`);
     this.push(`${quote}${body}${cut < text.length ? '...' : ''}${quote}`);
   }
 
@@ -88,6 +89,15 @@ class PythonRepr {
 function escapeChar(char: string): string {
   const named: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
   return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+type Scalar = null | undefined | boolean | number | bigint;
+
+function scalarRepr(value: Scalar): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return numberRepr(value);
+  return value.toString();
 }
 
 function numberRepr(value: number): string {

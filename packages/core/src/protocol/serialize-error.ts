@@ -33,7 +33,9 @@ export function serializeError(error: unknown): { result: SerializedError; trace
   if (!isErrorLike(error)) {
     return { result: { exc_type: 'Exception', exc_message: [describeThrown(error)], exc_module: 'builtins' }, traceback: null };
   }
-  return { result: toSerialized(error), traceback: error.stack ?? null };
+  // A remote error keeps the remote traceback, not the stack of the local wrapper.
+  const traceback = TqError.is(error, 'TQ_REMOTE_TASK') ? (error as RemoteTaskError).remoteStack : error.stack;
+  return { result: toSerialized(error), traceback: traceback ?? null };
 }
 
 function toSerialized(error: Error): SerializedError {

@@ -1,0 +1,47 @@
+import { createApp, currentTask } from '@tq/core';
+
+// memory:// runs everything in this one process. Point both URLs at Redis (with @tq/redis
+// installed) and the same code runs across machines.
+export const app = createApp({
+  broker: process.env.TQ_BROKER_URL ?? 'memory://',
+  backend: process.env.TQ_RESULT_BACKEND ?? 'memory://',
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A flaky email provider: the first attempt for each address times out. */
+const attemptsByAddress = new Map<string, number>();
+class ProviderTimeout extends Error {
+  override name = 'ProviderTimeout';
+}
+
+export const sendWelcomeEmail = app.task(
+  'emails.send_welcome',
+  { queue: 'emails', retry: { max: 3, backoff: 'exponential', baseMs: 200, maxMs: 2000, jitter: false, on: [ProviderTimeout] } },
+  async (to: string, name: string) => {
+    await pause(150);
+    const attempt = (attemptsByAddress.get(to) ?? 0) + 1;
+    attemptsByAddress.set(to, attempt);
+    if (attempt === 1) throw new ProviderTimeout(`SMTP provider timed out for ${to}`);
+    return { messageId: `<${currentTask().id.slice(0, 8)}@mail.example>`, subject: `Welcome, ${name}!` };
+  },
+);
+
+export const makeThumbnail = app.task('images.thumbnail', { queue: 'images', timeLimitMs: 5000 }, async (imageId: string, width: number) => {
+  if (imageId.endsWith('.txt')) throw new TypeError(`${imageId} is not an image`);
+  for (let done = 25; done <= 100; done += 25) {
+    await pause(40);
+    await currentTask().progress({ imageId, width, done });
+  }
+  return { url: `https://cdn.example/${imageId}-${width}w.jpg`, width };
+});
+
+export const salesForRegion = app.task('reports.sales_for_region', async (region: string) => {
+  await pause(100 + region.length * 20);
+  return { region, total: region.length * 1000 };
+});
+
+export const buildReport = app.task('reports.build', async (sections: { region: string; total: number }[]) => {
+  const total = sections.reduce((sum, section) => sum + section.total, 0);
+  return { regions: sections.length, total, bestRegion: [...sections].sort((a, b) => b.total - a.total)[0]?.region };
+});

@@ -1,0 +1,43 @@
+/**
+ * What integration tests use from the broker harness. The brokers themselves are provided
+ * once per run by global-setup.ts; these helpers run inside test workers.
+ */
+import { harnessEnv } from './harness-env.js';
+import { type ServiceName, serviceEnvVars } from './service-names.js';
+
+export { type ServiceName, serviceEnvVars, serviceNames } from './service-names.js';
+export { sqsTestClientConfig } from './sqs-test-client-config.js';
+
+const list = (name: string) => (process.env[name] ?? '').split(',').filter(Boolean);
+
+/** Whether this run provides `service` (false when it was not selected or, outside CI, could not be started). */
+export function brokerAvailable(service: ServiceName): boolean {
+  return list(harnessEnv.provided).includes(service);
+}
+
+/** Whether {@link restartBroker} can bounce `service` (not when it came from an env URL). */
+export function brokerRestartable(service: ServiceName): boolean {
+  return list(harnessEnv.restartable).includes(service);
+}
+
+/**
+ * The address of `service`, as in its env var: `redis://…`, comma-separated cluster seeds,
+ * `amqp://…`, comma-separated `host:port` Kafka brokers, or the SQS endpoint URL.
+ * Throws when the run does not provide it.
+ */
+export function brokerUrl(service: ServiceName): string {
+  const value = process.env[serviceEnvVars[service]];
+  if (!value || !brokerAvailable(service)) throw new Error(`${service} is not provided in this run (TRANSPORTS=${process.env.TRANSPORTS ?? ''})`);
+  return value;
+}
+
+/**
+ * Restarts `service` on the same address (asks the process that owns the brokers) and
+ * resolves once it answers again. Clients must reconnect by themselves; that is the point.
+ */
+export async function restartBroker(service: ServiceName): Promise<void> {
+  const control = process.env[harnessEnv.control];
+  if (!control) throw new Error('no broker harness control endpoint; run under the integration vitest project');
+  const response = await fetch(`${control}/restart/${service}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`restart ${service} failed: ${await response.text()}`);
+}

@@ -1,0 +1,148 @@
+import type { ChordPart, ResultMeta } from '@tq/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, it } from 'vitest';
+import { testIf } from '../support/test-if.js';
+import { waitUntil } from '../support/wait-until.js';
+import type { BackendConformanceConfig } from './backend-conformance-config.js';
+import { BackendKit, successMeta } from './backend-kit.js';
+
+/** Records, expiry, push, groups and the chord counter. */
+export function backendTests(config: BackendConformanceConfig): void {
+  const caps = config.capabilities;
+
+  it('capabilities are as declared; optional members exist exactly when declared', async (context) => {
+    const backend = await BackendKit.forTest(config, context).backend();
+    expect(backend.capabilities).toEqual(caps);
+    expect(backend.watch !== undefined).toBe(caps.watch);
+    expect(backend.saveGroup !== undefined && backend.restoreGroup !== undefined).toBe(caps.groups);
+    expect(backend.initChord !== undefined && backend.addChordPart !== undefined).toBe(caps.atomicCounters);
+  });
+
+  it('stores and reads a record; the last write wins', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const id = kit.id();
+    const started: ResultMeta = { ...successMeta(id, { pid: 1, hostname: 'h' }), status: 'STARTED', date_done: null };
+    await backend.set(id, started);
+    expect(await backend.get(id)).toEqual(started);
+    const done = successMeta(id, { nested: [1, 'two', null], unicode: 'zażółć 🐢' });
+    await backend.set(id, done);
+    expect(await backend.get(id)).toEqual(done);
+  });
+
+  it('an unknown task reads as undefined (PENDING: never stored)', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    expect(await (await kit.backend()).get(kit.id())).toBeUndefined();
+  });
+
+  it('forget deletes the record', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const id = kit.id();
+    await backend.set(id, successMeta(id, 1));
+    await backend.forget(id);
+    expect(await backend.get(id)).toBeUndefined();
+  });
+
+  testIf(caps.ttl, 'capabilities.ttl')('a record expires after its ttlMs', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const [short, long] = [kit.id('short'), kit.id('long')];
+    await backend.set(short, successMeta(short, 1), { ttlMs: 150 });
+    await backend.set(long, successMeta(long, 2), { ttlMs: 60_000 });
+    expect(await backend.get(short)).toBeDefined();
+    await sleep(400);
+    expect(await backend.get(short)).toBeUndefined();
+    expect(await backend.get(long)).toBeDefined();
+  });
+
+  testIf(caps.watch, 'capabilities.watch')(
+    'watch pushes every later write of that task, promptly, until unsubscribed',
+    async (context) => {
+      const kit = BackendKit.forTest(config, context);
+      const [reader, writer] = [await kit.backend(), await kit.backend()];
+      const [id, other] = [kit.id(), kit.id('other')];
+      const pushed: { meta: ResultMeta; at: number }[] = [];
+      const stop = await reader.watch?.(id, (meta) => pushed.push({ meta, at: performance.now() }));
+      // Right after watch() resolves the subscription is live: this write must not be missed.
+      const started: ResultMeta = { ...successMeta(id, null), status: 'STARTED', date_done: null };
+      const writtenAt = performance.now();
+      await writer.set(id, started);
+      await writer.set(other, successMeta(other, 'not for this watcher'));
+      await waitUntil(() => pushed.length === 1, 'the first push');
+      // Pushed, not polled: a poll loop would show up as hundreds of ms here.
+      expect((pushed[0]?.at ?? Number.NaN) - writtenAt).toBeLessThan(100);
+      const done = successMeta(id, 42);
+      await writer.set(id, done);
+      await waitUntil(() => pushed.length === 2, 'the second push');
+      expect(pushed.map((p) => p.meta)).toEqual([started, done]);
+
+      await stop?.();
+      await writer.set(id, successMeta(id, 'after unsubscribe'));
+      await sleep(100);
+      expect(pushed).toHaveLength(2);
+    },
+  );
+
+  testIf(caps.watch, 'capabilities.watch')('close() stops every watch', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const [reader, writer] = [await kit.backend(), await kit.backend()];
+    const id = kit.id();
+    const pushed: ResultMeta[] = [];
+    await reader.watch?.(id, (meta) => pushed.push(meta));
+    await reader.close();
+    await writer.set(id, successMeta(id, 1));
+    await sleep(100);
+    expect(pushed).toHaveLength(0);
+  });
+
+  testIf(caps.groups, 'capabilities.groups')('groups: save and restore member ids in order', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const [group, missing] = [kit.id('group'), kit.id('missing')];
+    const members = ['c', 'a', 'b'].map((label) => kit.id(label));
+    await backend.saveGroup?.(group, members);
+    expect(await backend.restoreGroup?.(group)).toEqual(members);
+    expect(await backend.restoreGroup?.(missing)).toBeUndefined();
+  });
+
+  const withCounters = testIf(caps.atomicCounters, 'capabilities.atomicCounters');
+
+  withCounters(
+    'chord counter: 100 concurrent parts, exactly one caller gets all 100 in index order',
+    async (context) => {
+      const kit = BackendKit.forTest(config, context);
+      // Two connections race, as two workers would.
+      const backends = [await kit.backend(), await kit.backend()];
+      const chord = kit.id('chord');
+      await backends[0]?.initChord?.(chord, 100);
+      const parts: ChordPart[] = Array.from({ length: 100 }, (_, index) => ({
+        index,
+        taskId: `${chord}-member-${index}`,
+        state: 'SUCCESS',
+        result: { index },
+      }));
+      const shuffled = [...parts].sort(() => Math.random() - 0.5);
+      const answers = await Promise.all(shuffled.map((part, i) => backends[i % 2]?.addChordPart?.(chord, part)));
+      const winners = answers.filter((answer) => answer !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]).toEqual(parts);
+    },
+    30_000,
+  );
+
+  withCounters('chord counter: a redelivered member (same taskId) counts once', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const chord = kit.id('chord');
+    await backend.initChord?.(chord, 3);
+    const part = (index: number): ChordPart => ({ index, taskId: `${chord}-${index}`, state: 'SUCCESS', result: index });
+    expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
+    expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
+    expect(await backend.addChordPart?.(chord, part(0))).toBeUndefined();
+    const failed: ChordPart = { ...part(2), state: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } };
+    expect(await backend.addChordPart?.(chord, failed)).toEqual([part(0), part(1), failed]);
+    // After completion nobody else gets the parts, duplicates included.
+    expect(await backend.addChordPart?.(chord, failed)).toBeUndefined();
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * `@tq/conformance`: the suites every tq transport passes, as functions that register vitest
+ * suites. A transport's test file calls them with a factory and its declared capabilities.
+ *
+ * Suites:
+ * - `brokerConformance`: the Broker contract.
+ * - `backendConformance`: the ResultBackend contract.
+ * - Task-level scenarios (retries, time limits, chain/group/chord incl. failures) run a real app
+ *   and worker over a transport; they join here as their own suite once the runtime lands.
+ */
+export { backendConformance } from './backend-conformance.js';
+export type { BackendConformanceConfig } from './backend/backend-conformance-config.js';
+export { brokerConformance } from './broker-conformance.js';
+export type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';

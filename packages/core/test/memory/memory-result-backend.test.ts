@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TqError } from '../../src/errors/index.js';
+import { MemoryResultBackend } from '../../src/memory/index.js';
+import type { ResultMeta } from '../../src/spec/index.js';
+
+const open: MemoryResultBackend[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((backend) => backend.close()));
+});
+
+async function connected(config?: ConstructorParameters<typeof MemoryResultBackend>[0]): Promise<MemoryResultBackend> {
+  const backend = new MemoryResultBackend(config);
+  open.push(backend);
+  await backend.connect();
+  return backend;
+}
+
+const meta = (taskId: string, result: unknown): ResultMeta => ({
+  status: 'SUCCESS',
+  result,
+  traceback: null,
+  children: [],
+  date_done: null,
+  task_id: taskId,
+});
+
+describe('MemoryResultBackend', () => {
+  it('keeps records as JSON, like a real backend: what JSON drops is dropped', async () => {
+    const backend = await connected();
+    const when = new Date('2024-01-02T03:04:05.000Z');
+    await backend.set('t', meta('t', { when, gone: undefined, kept: 1 }));
+    expect((await backend.get('t'))?.result).toEqual({ when: '2024-01-02T03:04:05.000Z', kept: 1 });
+  });
+
+  it('hands out copies: mutating a read record changes nothing stored', async () => {
+    const backend = await connected();
+    await backend.set('t', meta('t', { n: 1 }));
+    const read = await backend.get('t');
+    (read?.result as { n: number }).n = 2;
+    expect((await backend.get('t'))?.result).toEqual({ n: 1 });
+  });
+
+  it('applies the configured default expiry when set() gives none', async () => {
+    const backend = await connected({ expiresMs: 50 });
+    await backend.set('t', meta('t', 1));
+    await backend.saveGroup('g', ['t']);
+    await sleep(100);
+    expect(await backend.get('t')).toBeUndefined();
+    expect(await backend.restoreGroup('g')).toBeUndefined();
+  });
+
+  it('addChordPart on a chord never announced fails loudly', async () => {
+    const backend = await connected();
+    await expect(backend.addChordPart('nope', { index: 0, taskId: 'a', state: 'SUCCESS', result: 1 })).rejects.toSatisfy(
+      (e) => TqError.is(e, 'TQ_CHORD'),
+    );
+  });
+
+  it('chord parts without a finite index sort last, in arrival order', async () => {
+    const backend = await connected();
+    await backend.initChord('c', 3);
+    const part = (taskId: string, index: number) => ({ index, taskId, state: 'SUCCESS', result: taskId });
+    await backend.addChordPart('c', part('x', Number.NaN));
+    await backend.addChordPart('c', part('b', 1));
+    const parts = await backend.addChordPart('c', part('a', 0));
+    expect(parts?.map((p) => p.taskId)).toEqual(['a', 'b', 'x']);
+  });
+
+  it('refuses use before connect', async () => {
+    await expect(new MemoryResultBackend().get('t')).rejects.toSatisfy((e) => TqError.is(e, 'TQ_BROKER_CONNECTION'));
+  });
+});
