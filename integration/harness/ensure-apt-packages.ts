@@ -17,9 +17,7 @@ export function ensureAptPackages(binary: string, packages: string[]): Promise<s
     if (found) return found;
     const apt = which('apt-get');
     if (!apt || process.getuid?.() !== 0) {
-      throw new Error(
-        `${binary} not found; install ${packages.join(' ')} (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')})`,
-      );
+      throw new Error(`${binary} not found; install ${packages.join(' ')} (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')})`);
     }
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     if (!updated) {

@@ -3,7 +3,6 @@ import { ensureAptPackages } from './ensure-apt-packages.js';
 import { log } from './log.js';
 import { runCommand } from './run-command.js';
 
-
 /** What to fetch with {@link ensureMavenJars}. */
 export interface MavenJars {
   /** Pinned POM listing the runtime, e.g. `tools/brokers/kafka/pom.xml`. */

@@ -29,7 +29,10 @@ export default async function globalSetup(project: TestProject): Promise<() => P
   const env = {
     ...brokers.env(),
     [harnessEnv.provided]: running.map((s) => s.name).join(','),
-    [harnessEnv.restartable]: running.filter((s) => s.mode !== 'external').map((s) => s.name).join(','),
+    [harnessEnv.restartable]: running
+      .filter((s) => s.mode !== 'external')
+      .map((s) => s.name)
+      .join(','),
     [harnessEnv.control]: control.url,
   };
   // Test workers are forked after globalSetup returns, so they inherit these.

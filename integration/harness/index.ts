@@ -27,7 +27,8 @@ export function brokerRestartable(service: ServiceName): boolean {
  */
 export function brokerUrl(service: ServiceName): string {
   const value = process.env[serviceEnvVars[service]];
-  if (!value || !brokerAvailable(service)) throw new Error(`${service} is not provided in this run (TRANSPORTS=${process.env.TRANSPORTS ?? ''})`);
+  if (!value || !brokerAvailable(service))
+    throw new Error(`${service} is not provided in this run (TRANSPORTS=${process.env.TRANSPORTS ?? ''})`);
   return value;
 }
 

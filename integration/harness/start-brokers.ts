@@ -174,7 +174,9 @@ export async function startBrokers(options: StartBrokersOptions): Promise<Broker
         const running = await provide(service, mode, runDir);
         services.set(service, running);
         saveState();
-        log(`${service.padEnd(13)} ${running.mode.padEnd(9)} ${running.description.padEnd(28)} ${Object.values(running.env).join(' ')}  ${seconds(started)}`);
+        log(
+          `${service.padEnd(13)} ${running.mode.padEnd(9)} ${running.description.padEnd(28)} ${Object.values(running.env).join(' ')}  ${seconds(started)}`,
+        );
       } catch (error) {
         const reason = (error as Error).message;
         missing.set(service, reason);
@@ -184,7 +186,9 @@ export async function startBrokers(options: StartBrokersOptions): Promise<Broker
     }),
   );
   if (missing.size > 0) {
-    const lines = [...missing].map(([service, reason]) => `  - ${service}: ${reason.split('\n')[0]}\n    to provide it: ${howToProvide[service]}`);
+    const lines = [...missing].map(
+      ([service, reason]) => `  - ${service}: ${reason.split('\n')[0]}\n    to provide it: ${howToProvide[service]}`,
+    );
     const message = `could not provide ${[...missing.keys()].join(', ')}:\n${lines.join('\n')}`;
     if (required) {
       await brokers.stop();

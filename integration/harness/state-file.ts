@@ -12,7 +12,9 @@ export interface BrokersState {
   startedAt: string;
   /** Scratch dir with every service's data and logs. */
   runDir: string;
-  services: Partial<Record<ServiceName, { mode: ServiceMode; description: string; env: Record<string, string>; processes: ProcessRecord[] }>>;
+  services: Partial<
+    Record<ServiceName, { mode: ServiceMode; description: string; env: Record<string, string>; processes: ProcessRecord[] }>
+  >;
   /** Every process started and not yet stopped, including ones from a start that failed halfway. */
   processes: ProcessRecord[];
 }

@@ -90,7 +90,15 @@ export async function localRabbitmq(context: StartContext): Promise<RunningServi
   let beamPid: number | undefined;
 
   const start = async () => {
-    const child = spawnManaged({ label: 'rabbitmq-server', command: server, args: [], env, cwd: dir, logFile: join(dir, 'server.log'), ...asUser });
+    const child = spawnManaged({
+      label: 'rabbitmq-server',
+      command: server,
+      args: [],
+      env,
+      cwd: dir,
+      logFile: join(dir, 'server.log'),
+      ...asUser,
+    });
     serverProcess = child;
     await waitUntil(() => probeService('amqp', { AMQP_URL: url }), {
       what: `RabbitMQ node ${node}`,

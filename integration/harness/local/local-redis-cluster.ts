@@ -40,9 +40,11 @@ export async function localRedisCluster(context: StartContext): Promise<RunningS
   };
   await startAll();
   await runCommand(cli, [
-    '--cluster', 'create',
+    '--cluster',
+    'create',
     ...configs.map((config) => `127.0.0.1:${config.port}`),
-    '--cluster-replicas', '0',
+    '--cluster-replicas',
+    '0',
     '--cluster-yes',
   ]);
   await waitForClusterOk();

@@ -20,19 +20,35 @@ export interface RedisServerConfig {
 export function redisServerProcess(config: RedisServerConfig): { child: ManagedProcess; ready: Promise<void> } {
   mkdirSync(config.dir, { recursive: true });
   const cluster = config.clusterBusPort
-    ? ['--cluster-enabled', 'yes', '--cluster-port', String(config.clusterBusPort), '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']
+    ? [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-port',
+        String(config.clusterBusPort),
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        '2000',
+      ]
     : [];
   const child = spawnManaged({
     label: `redis-server :${config.port}`,
     command: config.binary,
     args: [
-      '--port', String(config.port),
-      '--bind', '127.0.0.1',
-      '--protected-mode', 'yes',
-      '--dir', config.dir,
-      '--daemonize', 'no',
-      '--save', '',
-      '--appendonly', 'yes',
+      '--port',
+      String(config.port),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'yes',
+      '--dir',
+      config.dir,
+      '--daemonize',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
       ...cluster,
     ],
     cwd: config.dir,

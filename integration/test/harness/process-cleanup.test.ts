@@ -21,7 +21,11 @@ function cli(stateDir: string, ...args: string[]): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, TQ_BROKERS_STATE_DIR: stateDir, TRANSPORTS: services.join(','), BROKERS_MODE: 'local' };
   // The URLs of this run's brokers would be probed and reused instead of starting new ones.
   for (const name of [...Object.values(serviceEnvVars), ...Object.values(harnessEnv)]) delete env[name];
-  return spawn(process.execPath, ['--import', 'tsx', 'harness/brokers-cli.ts', ...args], { cwd: integrationDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'harness/brokers-cli.ts', ...args], {
+    cwd: integrationDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function output(child: ChildProcess): { text: () => string; exited: Promise<number | null> } {
@@ -74,19 +78,23 @@ describe.skipIf(services.length === 0 || process.platform !== 'linux')('harness 
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('leaves no broker process behind when the owner gets %s', { timeout: 120_000 }, async (signal) => {
-    const stateDir = privateStateDir();
-    const child = cli(stateDir, 'up', '--foreground');
-    const run = output(child);
-    const state = await waitForState(join(stateDir, 'cli.json'), run);
-    expect(Object.keys(state.services).sort()).toEqual([...services].sort());
-    expect(state.processes.length).toBeGreaterThanOrEqual(services.length);
-    expect(state.processes.every((record) => isAlive(record.pid))).toBe(true);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'leaves no broker process behind when the owner gets %s',
+    { timeout: 120_000 },
+    async (signal) => {
+      const stateDir = privateStateDir();
+      const child = cli(stateDir, 'up', '--foreground');
+      const run = output(child);
+      const state = await waitForState(join(stateDir, 'cli.json'), run);
+      expect(Object.keys(state.services).sort()).toEqual([...services].sort());
+      expect(state.processes.length).toBeGreaterThanOrEqual(services.length);
+      expect(state.processes.every((record) => isAlive(record.pid))).toBe(true);
 
-    child.kill(signal);
-    expect(await run.exited).not.toBe(0);
-    await expectAllGone(state);
-  });
+      child.kill(signal);
+      expect(await run.exited).not.toBe(0);
+      await expectAllGone(state);
+    },
+  );
 
   it('`up` leaves brokers running after it exits and `down` stops them by pid', { timeout: 120_000 }, async () => {
     const stateDir = privateStateDir();

@@ -5,10 +5,13 @@ import { brokerAvailable, brokerUrl } from '../../harness/index.js';
 
 describe.skipIf(!brokerAvailable('redis-cluster'))('redis cluster smoke', () => {
   const seeds = brokerAvailable('redis-cluster') ? brokerUrl('redis-cluster').split(',') : [];
-  const cluster = new Cluster(seeds.map((seed) => {
-    const { hostname, port } = new URL(seed);
-    return { host: hostname, port: Number(port) };
-  }), { lazyConnect: true });
+  const cluster = new Cluster(
+    seeds.map((seed) => {
+      const { hostname, port } = new URL(seed);
+      return { host: hostname, port: Number(port) };
+    }),
+    { lazyConnect: true },
+  );
   afterAll(() => cluster.quit());
 
   it('routes keys across the 3 masters and round-trips a hash-tagged queue', async () => {
