@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../vitest.shared.js';
 import { selectedServices } from './harness/selected-services.js';
 import { serviceNames } from './harness/service-names.js';
 
@@ -7,13 +8,8 @@ import { serviceNames } from './harness/service-names.js';
 const selected = selectedServices();
 const unselected = serviceNames.filter((name) => !selected.includes(name));
 
-// Like ../vitest.shared.ts (workspace packages resolve to their TypeScript source) but without
-// the `module` condition: it makes Node load @aws-sdk's bundler-only `dist-es` build, which fails.
-const conditions = ['@tq/source', 'node', 'import', 'default'];
-
 export default defineProject({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@tq/source'] } },
+  ...sourceConditions,
   test: {
     name: 'integration',
     root: import.meta.dirname,

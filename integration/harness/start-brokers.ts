@@ -145,6 +145,7 @@ export async function startBrokers(options: StartBrokersOptions): Promise<Broker
     async stop() {
       if (stopped) return;
       stopped = true;
+      const stopping = performance.now();
       const results = await Promise.allSettled([...services.values()].map((s) => s.stop()));
       // Whatever a failed start or stop left behind: still registered, so kill it by pid.
       await Promise.all(
@@ -158,6 +159,7 @@ export async function startBrokers(options: StartBrokersOptions): Promise<Broker
       rmSync(runDir, { recursive: true, force: true });
       rmSync(options.stateFile, { force: true });
       for (const result of results) if (result.status === 'rejected') log(`stop: ${(result.reason as Error).message}`);
+      log(`stopped ${[...services.keys()].join(', ') || 'nothing'} in ${seconds(stopping)}`);
     },
     detach() {
       unsubscribe();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import { ensureAptPackages } from '../ensure-apt-packages.js';
 import { ensureMavenJars } from '../ensure-maven-jars.js';
 import { freePort } from '../free-port.js';
@@ -51,6 +52,24 @@ function serverProperties(port: number, controllerPort: number, dataDir: string,
 }
 
 /**
+ * Makes the broker create and load `__consumer_offsets` now, so the first consumer group of
+ * a test joins at once instead of retrying through "coordinator is loading" errors.
+ */
+async function warmGroupCoordinator(brokers: string): Promise<void> {
+  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [] }); // the coordinator lookup needs the broker list first
+    const { groups } = await admin.describeGroups(['tq-harness-warm-up']);
+    // kafkajs returns the per-group error code (e.g. "coordinator loading") but does not type it.
+    const errorCode = (groups[0] as { errorCode?: number } | undefined)?.errorCode;
+    if (errorCode !== 0) throw new Error(`group coordinator not ready (error ${errorCode})`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * A single-node Kafka in KRaft combined mode (broker + controller) from Maven Central jars,
  * 512 MB heap, on free loopback ports. A restart keeps its log dir (topics and offsets survive).
  */
@@ -98,6 +117,7 @@ export async function localKafka(context: StartContext): Promise<RunningService>
       intervalMs: 500,
       abortIf: () => started.assertRunning(),
     });
+    await waitUntil(() => warmGroupCoordinator(brokers), { what: 'the Kafka group coordinator', timeoutMs: 30_000, intervalMs: 300 });
   };
   await start();
   return {

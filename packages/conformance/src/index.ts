@@ -12,3 +12,4 @@ export { backendConformance } from './backend-conformance.js';
 export type { BackendConformanceConfig } from './backend/backend-conformance-config.js';
 export { brokerConformance } from './broker-conformance.js';
 export type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';
+export { taskConformance, type TaskConformanceConfig, type TaskConformanceCapabilities } from './task/task-conformance.js';

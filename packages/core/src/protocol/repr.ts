@@ -74,10 +74,17 @@ class PythonRepr {
   }
 
   private string(text: string): void {
-    const cut = this.remaining < text.length ? Math.max(this.remaining, 0) : text.length;
     const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-    const body = text.slice(0, cut).replace(NON_PRINTABLE, escapeChar).replaceAll(quote, `\\${quote}`);
-    this.push(`${quote}${body}${cut < text.length ? '...' : ''}${quote}`);
+    // Escape as we go so the budget counts what is written, and stop early on huge strings.
+    let body = '';
+    let consumed = 0;
+    for (const char of text) {
+      const piece = char === quote ? `\\${quote}` : char.replace(NON_PRINTABLE, escapeChar);
+      if (body.length + piece.length > this.remaining) break;
+      body += piece;
+      consumed += char.length;
+    }
+    this.push(`${quote}${body}${consumed < text.length ? '...' : ''}${quote}`);
   }
 
   private push(text: string): void {

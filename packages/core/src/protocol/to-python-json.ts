@@ -1,6 +1,8 @@
-/** A JSON string literal, or a bare `,`/`:` separator, in `JSON.stringify` output. */
-const TOKEN = /"(?:[^"\\]|\\.)*"|[,:]/g;
 const NON_ASCII = /[\u007f-\uffff]/g;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
 
 /**
  * `JSON.stringify` with Python `json.dumps` defaults: `", "` / `": "` separators and non-ASCII
@@ -12,9 +14,23 @@ const NON_ASCII = /[\u007f-\uffff]/g;
 export function toPythonJson(value: unknown): string {
   const json = JSON.stringify(value) as string | undefined;
   if (json === undefined) throw new TypeError(`Cannot serialize ${typeof value} as JSON`);
-  return json.replace(TOKEN, (token) => {
-    if (token === ',') return ', ';
-    if (token === ':') return ': ';
-    return token.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  });
+  // A linear scan, not a regex over string literals: those overflow V8's stack on large payloads.
+  let spaced = '';
+  let copied = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === BACKSLASH) i++;
+      else if (char === QUOTE) inString = false;
+    } else if (char === QUOTE) {
+      inString = true;
+    } else if (char === COMMA || char === COLON) {
+      spaced += `${json.slice(copied, i + 1)} `;
+      copied = i + 1;
+    }
+  }
+  spaced += json.slice(copied);
+  // JSON.stringify output is ASCII outside string literals, so this only touches string contents.
+  return spaced.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

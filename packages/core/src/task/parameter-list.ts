@@ -13,7 +13,10 @@ export class ParameterList {
   ) {}
 
   static of(fn: (...args: never[]) => unknown): ParameterList {
-    const params = splitTopLevel(parameterSource(fn.toString()));
+    const source = blankLiterals(fn.toString());
+    // Bound and native functions show no parameters: accept any arguments rather than none.
+    if (NATIVE_BODY.test(source)) return new ParameterList([], fn.length, true);
+    const params = splitTopLevel(parameterSource(source));
     const variadic = params.some((p) => p.startsWith('...'));
     const names = params.map((p) => (/^[A-Za-z_$][\w$]*$/.test(p.split('=')[0]?.trim() ?? '') ? p.split('=')[0]!.trim() : null));
     return new ParameterList(names, fn.length, variadic);
@@ -58,6 +61,31 @@ export class ParameterList {
   }
 }
 
+/** What `toString()` shows for bound and native functions instead of their source. */
+const NATIVE_BODY = /\{\s*\[native code\]\s*\}\s*$/;
+
+/**
+ * `source` without comments and with every string literal emptied (`', '` becomes `''`), so commas
+ * and brackets inside them do not split or close the parameter list.
+ */
+function blankLiterals(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    const next = source[i + 1];
+    if (ch === '/' && (next === '*' || next === '/')) {
+      const end = source.indexOf(next === '*' ? '*/' : '\n', i + 2);
+      i = end < 0 ? source.length : next === '*' ? end + 1 : end - 1;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      let j = i + 1;
+      while (j < source.length && source[j] !== ch) j += source[j] === '\\' ? 2 : 1;
+      out += ch + ch;
+      i = j;
+    } else out += ch;
+  }
+  return out;
+}
+
 /** The text between a function's parameter parentheses (or the lone arrow parameter). */
 function parameterSource(source: string): string {
   const arrow = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
@@ -73,13 +101,12 @@ function parameterSource(source: string): string {
   return '';
 }
 
-/** Split on commas that are not nested inside brackets, dropping comments and empties. */
+/** Split on commas that are not nested inside brackets, dropping empties. */
 function splitTopLevel(text: string): string[] {
-  const clean = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const parts: string[] = [];
   let depth = 0;
   let current = '';
-  for (const ch of clean) {
+  for (const ch of text) {
     if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') depth--;
     if (ch === ',' && depth === 0) {

@@ -61,12 +61,23 @@ export class Attempt {
     }
     const ran = fn().then(
       (value): AttemptOutcome => ({ kind: 'success', value }),
-      (error: unknown): AttemptOutcome => (error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error }),
+      (error: unknown): AttemptOutcome =>
+        error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) },
     );
     try {
       return await Promise.race([ran, this.stopped]);
     } finally {
       for (const timer of timers) clearTimeout(timer);
     }
+  }
+
+  /**
+   * Node's own APIs (timers, streams, events) reject with a generic `AbortError` whose `cause` is
+   * the signal's reason: report the reason (say, SoftTimeLimitExceeded), which says why it stopped.
+   */
+  private reasonOf(error: unknown): unknown {
+    const signal = this.controller.signal;
+    const aborted = signal.aborted && error instanceof Error && error.name === 'AbortError' && error.cause === signal.reason;
+    return aborted ? signal.reason : error;
   }
 }

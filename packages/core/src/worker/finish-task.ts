@@ -101,16 +101,26 @@ async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: {
   const from = { parentId: h.id, rootId: h.root_id ?? h.id };
   const failed = parts.find((part) => part.state !== 'SUCCESS');
   if (failed) {
-    const error = new ChordError(`Chord header member ${failed.index} (task ${failed.taskId}) ended ${failed.state}: ${describe(failed)}`);
-    const { result, traceback } = serializeError(error);
-    await failIds(rt, taskIdsOf(body), result, traceback);
-    const bodyId = body.options.task_id as string | undefined;
-    for (const errback of listOf(body.options.link_error)) {
-      await applySignature(rt.app, structuredClone(errback), { ...from, prepend: [bodyId] });
-    }
-    return;
+    const reason = `Chord header member ${failed.index} (task ${failed.taskId}) ended ${failed.state}: ${describe(failed)}`;
+    return failChord(rt, body, new ChordError(reason), from);
   }
-  await applySignature(rt.app, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
+  try {
+    await applySignature(rt.app, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
+  } catch (error) {
+    // Only this worker knows the chord is complete: if the body cannot be sent (too big, say), fail
+    // it now like Celery's chord_error_from_stack, or its caller waits forever.
+    await failChord(rt, body, new ChordError(`Chord body could not be sent: ${(error as Error).message}`), from);
+  }
+}
+
+/** Fail every task of the chord body with `error` and run the body's errbacks. */
+async function failChord(rt: WorkerRuntime, body: SignatureJson, error: ChordError, from: { parentId: string; rootId: string }) {
+  const { result, traceback } = serializeError(error);
+  await failIds(rt, taskIdsOf(body), result, traceback);
+  const bodyId = body.options.task_id as string | undefined;
+  for (const errback of listOf(body.options.link_error)) {
+    await applySignature(rt.app, structuredClone(errback), { ...from, prepend: [bodyId] });
+  }
 }
 
 async function failIds(rt: WorkerRuntime, ids: string[], result: unknown, traceback: string | null, status: TaskState = 'FAILURE') {

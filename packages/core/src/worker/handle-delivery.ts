@@ -28,11 +28,11 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   if (delivery.raw.byteLength > rt.maxPayloadBytes) {
     const reason = `payload of ${delivery.raw.byteLength} bytes is over this worker's limit of ${rt.maxPayloadBytes} bytes (maxPayloadBytes)`;
     await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
-    return rejectPoison(rt, delivery, reason);
+    return rejectPoison(rt, delivery, reason, message);
   }
   const h = message.headers;
-  if (await isRevoked(rt, h.id)) return revoke(rt, delivery, message, 'revoked');
-  if (h.expires && Date.parse(h.expires) <= Date.now()) return revoke(rt, delivery, message, 'expired');
+  const stopped = await whyNotRun(rt, message);
+  if (stopped) return revoke(rt, delivery, message, stopped);
   const due = h.eta ? Date.parse(h.eta) - Date.now() : 0;
   if (due > ETA_TOLERANCE_MS && (await waitUntilDue(rt, delivery, due)) === 'rescheduled') return;
 
@@ -57,7 +57,8 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   if (limit) {
     let limiter = rt.rateLimiters.get(h.task);
     if (!limiter) rt.rateLimiters.set(h.task, (limiter = new RateLimiter(limit)));
-    await sleep(limiter.reserve());
+    // A slow rate ('1/h') must not hold close() up: the task goes back instead.
+    if (!(await pause(limiter.reserve(), rt.closing))) return delivery.nack({ requeue: true });
   }
   try {
     await rt.slots.acquire();
@@ -66,6 +67,10 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     return delivery.nack({ requeue: true });
   }
   try {
+    // Asked again now that it can start: close(), a revoke or its expiry may have come meanwhile.
+    if (rt.closing.aborted) return await delivery.nack({ requeue: true });
+    const late = await whyNotRun(rt, message);
+    if (late) return await revoke(rt, delivery, message, late);
     await run(rt, delivery, message, call, task?.options.retry);
   } finally {
     rt.slots.release();
@@ -106,7 +111,13 @@ async function run(
     case 'terminated':
       return revoke(rt, delivery, message, 'terminated');
     case 'success':
-      await finishSuccess(rt, delivery, message, outcome.value);
+      try {
+        await finishSuccess(rt, delivery, message, outcome.value);
+      } catch (error) {
+        // What follows could not be sent (a chord without atomic counters, a next step over the
+        // size limit): fail the task, so its chain fails too and no caller waits forever.
+        return fail(rt, delivery, message, error, runtimeMs);
+      }
       emit(rt, 'task-succeeded', message, { result: outcome.value, runtimeMs });
       return delivery.ack();
     case 'retry': {
@@ -164,6 +175,14 @@ async function rejectPoison(rt: WorkerRuntime, delivery: Delivery, reason: strin
   return delivery.ack();
 }
 
+/** `revoked` or `expired` when the task must not run, checked on receipt and again when a slot frees. */
+async function whyNotRun(rt: WorkerRuntime, message: TaskMessage): Promise<'revoked' | 'expired' | undefined> {
+  const h = message.headers;
+  if (await isRevoked(rt, h.id)) return 'revoked';
+  if (h.expires && Date.parse(h.expires) <= Date.now()) return 'expired';
+  return undefined;
+}
+
 /** Revoked locally (broadcast) or, on brokers that cannot broadcast, in the result backend. */
 async function isRevoked(rt: WorkerRuntime, id: string): Promise<boolean> {
   if (rt.revoked.has(id)) return true;
@@ -183,11 +202,20 @@ async function waitUntilDue(rt: WorkerRuntime, delivery: Delivery, dueInMs: numb
   }
   const heartbeat = startHeartbeat(rt, delivery);
   try {
-    await sleep(dueInMs);
+    if (await pause(dueInMs, rt.closing)) return 'due';
   } finally {
     clearInterval(heartbeat);
   }
-  return 'due';
+  // close() began: give it back for another worker to hold, rather than hold close() up.
+  await delivery.nack({ requeue: true });
+  return 'rescheduled';
+}
+
+/** Wait `ms`; false when `signal` fired first. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
+  return sleep(ms, true, { signal }).catch(() => false);
 }
 
 /** Keep a running task's message invisible to other consumers (every third of its timeout). */

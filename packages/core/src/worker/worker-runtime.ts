@@ -24,6 +24,6 @@ export interface WorkerRuntime {
   readonly rateLimiters: Map<string, RateLimiter>;
   readonly maxPayloadBytes: number;
   readonly trackStarted: boolean;
-  /** True once `close()` began: nothing new starts. */
-  closing: boolean;
+  /** Aborted once `close()` began: nothing new starts, and waits for a rate limit or an eta end. */
+  readonly closing: AbortSignal;
 }

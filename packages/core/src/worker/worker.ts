@@ -26,6 +26,7 @@ export class Worker {
   private subscription: Subscription | undefined;
   private stopControl: (() => Promise<void>) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stop = new AbortController();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -55,7 +56,7 @@ export class Worker {
       rateLimiters: new Map<string, RateLimiter>(),
       maxPayloadBytes: this.options.maxPayloadBytes ?? broker.capabilities.maxMessageBytes,
       trackStarted: this.options.trackStarted ?? false,
-      closing: false,
+      closing: this.stop.signal,
     };
     this.runtime = runtime;
     this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
@@ -83,7 +84,7 @@ export class Worker {
   private async shutdown(timeoutMs: number): Promise<void> {
     const runtime = this.runtime;
     if (!runtime) return;
-    runtime.closing = true;
+    this.stop.abort();
     await this.subscription?.close();
     runtime.slots.cancelWaiters(new WorkerShutdownError());
     const drained = Promise.all(this.inFlight).then(() => true);

@@ -192,4 +192,12 @@ describe('round trips', () => {
     const v1 = decodeTaskMessage({ headers: {}, body: json({ task: 'tasks.add', id: 'y', args: [3, 4], kwargs: {} }) });
     expect(v1.headers).toMatchObject({ task: 'tasks.add', id: 'y', argsrepr: '(3, 4)' });
   });
+
+  it('multi-megabyte payloads with escapes and non-ASCII survive the round trip', () => {
+    const big = 'a"\\\n,é:😀'.repeat(500_000);
+    const message = createTaskMessage({ task: 't', id: 'i', args: [big], kwargs: { big } });
+    const decoded = fromEnvelope(toEnvelope(message, { queue: 'q' }));
+    expect(decoded.body[0][0] === big && decoded.body[1].big === big).toBe(true);
+    expect(decoded.headers.argsrepr.length).toBeLessThan(1100);
+  });
 });

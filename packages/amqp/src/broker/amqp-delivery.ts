@@ -1,0 +1,80 @@
+import type { Delivery, MessageDecodeError, NackOptions, TaskMessage } from '@tq/core';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { DecodedMessage } from '../message/decode-message.js';
+import type { DeliveryOps } from './delivery-ops.js';
+
+/** Where a delivery came from and whom to tell when it is settled. */
+export interface DeliverySource {
+  queue: string;
+  channel: Channel;
+  /** True while `channel` is open: its delivery tags are only valid on it. */
+  isLive(channel: Channel): boolean;
+  ops: DeliveryOps;
+}
+
+/**
+ * One AMQP delivery. `ack`/`nack` go to the channel it arrived on; if that channel is gone,
+ * RabbitMQ has already requeued the message, so settling is a no-op (at-least-once), never an
+ * "unknown delivery tag" error that would close the new channel. A delayed nack and a dead letter
+ * publish a copy (confirmed) and only then ack the original: a crash in between duplicates, never
+ * loses. If that publish fails the original is requeued and the error thrown.
+ */
+export class AmqpDelivery implements Delivery {
+  readonly queue: string;
+  readonly message: TaskMessage | undefined;
+  readonly decodeError: MessageDecodeError | undefined;
+  readonly raw: Uint8Array;
+  private settled = false;
+
+  constructor(
+    private readonly source: DeliverySource,
+    private readonly amqp: ConsumeMessage,
+    decoded: DecodedMessage,
+    readonly deliveryCount: number,
+  ) {
+    this.queue = source.queue;
+    this.message = decoded.message;
+    this.decodeError = decoded.decodeError;
+    this.raw = amqp.content;
+  }
+
+  async ack(): Promise<void> {
+    if (this.settle()) this.whenLive((channel) => channel.ack(this.amqp));
+  }
+
+  async nack(options: NackOptions = {}): Promise<void> {
+    if (!this.settle()) return;
+    const delayMs = options.delayMs ?? 0;
+    if (options.requeue !== false && delayMs > 0) {
+      return this.replace(() => this.source.ops.requeueDelayed(this.queue, this.amqp, delayMs, this.deliveryCount));
+    }
+    this.whenLive((channel) => channel.nack(this.amqp, false, options.requeue !== false));
+  }
+
+  async deadLetter(reason: string): Promise<void> {
+    if (!this.settle()) return;
+    return this.replace(() => this.source.ops.deadLetter(this.queue, this.amqp, reason));
+  }
+
+  private async replace(publishCopy: () => Promise<void>): Promise<void> {
+    try {
+      await publishCopy();
+    } catch (error) {
+      this.whenLive((channel) => channel.nack(this.amqp, false, true));
+      throw error;
+    }
+    this.whenLive((channel) => channel.ack(this.amqp));
+  }
+
+  /** True exactly once. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
+  }
+
+  private whenLive(settle: (channel: Channel) => void): void {
+    const { channel } = this.source;
+    if (this.source.isLive(channel)) settle(channel);
+  }
+}

@@ -1,0 +1,146 @@
+import type { DeliveryHandler, Subscription } from '@tq/core';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { AmqpConnection } from '../connection/amqp-connection.js';
+import { ResilientChannel } from '../connection/resilient-channel.js';
+import type { AmqpLogger } from '../logger.js';
+import { decodeMessage } from '../message/decode-message.js';
+import { replyToRegistry } from '../rpc/reply-to-registry.js';
+import type { Topology } from '../topology/topology.js';
+import { AmqpDelivery, type DeliverySource } from './amqp-delivery.js';
+import { deliveryCount } from './delivery-count.js';
+import type { DeliveryOps } from './delivery-ops.js';
+
+/** What one `consume()` call needs. */
+export interface AmqpSubscriptionConfig {
+  queues: readonly string[];
+  handler: DeliveryHandler;
+  prefetch: number;
+  /** Quorum queues refuse a channel-wide (global) prefetch: limit per consumer instead. */
+  perConsumerPrefetch: boolean;
+  /** After `close()`, how long handed-out deliveries stay settleable. */
+  graceMs: number;
+  waitMs: number;
+  onClosed(subscription: AmqpSubscription): void;
+}
+
+/**
+ * One `consume()` call: one channel with `basic.qos(prefetch)` and a consumer per queue.
+ *
+ * Every message is handed to the handler the moment amqplib parses it — tq keeps no buffer of its
+ * own, so a free slot never waits while a message sits in the client (the stall Celery's solo
+ * worker shows). The broker's prefetch is the backpressure; a local count enforces `prefetch`
+ * exactly even where RabbitMQ can only limit per consumer (several quorum queues).
+ *
+ * The channel comes back by itself after a channel or connection loss; RabbitMQ requeues what the
+ * old channel held, and those deliveries' late acks are no-ops.
+ */
+export class AmqpSubscription implements Subscription {
+  private readonly channel: ResilientChannel;
+  private consumerTags: string[] = [];
+  private running = 0;
+  private readonly waiting: [DeliverySource, ConsumeMessage][] = [];
+  private closed = false;
+  private shut = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    connection: AmqpConnection,
+    private readonly topology: Topology,
+    private readonly ops: DeliveryOps,
+    private readonly logger: AmqpLogger,
+    private readonly config: AmqpSubscriptionConfig,
+  ) {
+    this.channel = new ResilientChannel(connection, logger, `consumer of ${config.queues.join(', ')}`, (channel) => this.setup(channel));
+  }
+
+  /** Declare the queues and start consuming. */
+  async start(): Promise<void> {
+    await this.channel.start(this.config.waitMs);
+  }
+
+  /**
+   * Cancel the consumers at once; deliveries already handed out stay settleable until they are
+   * all settled or `graceMs` passed, then the channel closes (RabbitMQ requeues the rest).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.channel.detach();
+    const channel = this.channel.channel;
+    if (channel) await Promise.all(this.consumerTags.map((tag) => channel.cancel(tag).catch(() => undefined)));
+    for (const [source, message] of this.waiting.splice(0)) this.giveBack(source, message);
+    if (this.running === 0) await this.shutDown();
+    else {
+      this.graceTimer = setTimeout(() => void this.shutDown(), this.config.graceMs);
+      this.graceTimer.unref();
+    }
+  }
+
+  /** Close now (broker closing): unsettled deliveries go back to their queues. */
+  async shutDown(): Promise<void> {
+    if (this.shut) return;
+    this.shut = true;
+    this.closed = true;
+    clearTimeout(this.graceTimer);
+    await this.channel.close();
+    this.config.onClosed(this);
+  }
+
+  private async setup(channel: Channel): Promise<void> {
+    await channel.prefetch(this.config.prefetch, !this.config.perConsumerPrefetch);
+    const tags: string[] = [];
+    for (const queue of this.config.queues) {
+      // The ladder too: retries and early etas come back through it, and declaring it (dozens of
+      // round trips) belongs at startup, not inside the first delayed nack.
+      await this.topology.ladder(queue);
+      const source: DeliverySource = { queue, channel, ops: this.ops, isLive: (c) => c === this.channel.channel };
+      const { consumerTag } = await channel.consume(queue, (message) => this.receive(source, message), { noAck: false });
+      tags.push(consumerTag);
+    }
+    this.consumerTags = tags;
+  }
+
+  private receive(source: DeliverySource, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // basic.cancel from the server: the queue was deleted. Redeclaring it here would undo the deletion.
+      this.logger.warn({ queue: source.queue }, 'RabbitMQ cancelled the consumer (queue deleted?); not consuming it any more');
+      return;
+    }
+    if (this.closed) return this.giveBack(source, message);
+    if (this.running >= this.config.prefetch) {
+      this.waiting.push([source, message]);
+      return;
+    }
+    this.dispatch(source, message);
+  }
+
+  private dispatch(source: DeliverySource, message: ConsumeMessage): void {
+    this.running++;
+    const decoded = decodeMessage(message.content, message.properties);
+    const replyTo = decoded.message?.properties.reply_to;
+    if (replyTo) replyToRegistry.remember(decoded.message?.headers.id as string, replyTo);
+    const delivery = new AmqpDelivery(source, message, decoded, deliveryCount(message.fields, message.properties));
+    let work: Promise<void>;
+    try {
+      work = this.config.handler(delivery);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    work
+      .catch((err: unknown) => this.logger.error({ err, queue: source.queue }, 'delivery handler failed'))
+      .finally(() => this.handlerDone());
+  }
+
+  private handlerDone(): void {
+    this.running--;
+    let next = this.waiting.shift();
+    // Held on a channel that has died since: RabbitMQ already requeued it.
+    while (next && !next[0].isLive(next[0].channel)) next = this.waiting.shift();
+    if (next && !this.closed) this.dispatch(...next);
+    else if (this.closed && this.running === 0) void this.shutDown();
+  }
+
+  private giveBack(source: DeliverySource, message: ConsumeMessage): void {
+    if (source.isLive(source.channel)) source.channel.nack(message, false, true);
+  }
+}

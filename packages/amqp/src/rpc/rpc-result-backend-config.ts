@@ -1,0 +1,33 @@
+import type { ChannelModel } from 'amqplib';
+import type { AmqpLogger } from '../logger.js';
+
+/** Configuration of an {@link RpcResultBackend}. Give `url` or `connection`. */
+export interface RpcResultBackendConfig {
+  /** The RabbitMQ to use: `amqp://user:pass@host:5672/vhost` (an `rpc://` URL with a host means the same). */
+  url?: string;
+  /** Your own amqplib connection; tq never closes it. */
+  connection?: ChannelModel;
+  /**
+   * This process's reply queue: the `reply_to` its task messages carry (Celery's oid). Must be
+   * the app's `replyTo`; `connect({ replyTo })` sets it when the app connects the backend.
+   * Default: a fresh uuid.
+   */
+  replyTo?: string;
+  /** `x-expires` of the reply queue: it goes away this long after its last use. Default 1 day (Celery's `result_expires`). */
+  expiresMs?: number;
+  /** Send replies persistent (`delivery_mode` 2, Celery's `result_persistent`). Default false, like Celery. */
+  persistent?: boolean;
+  /** How many task records the client keeps. Default 10 000; the oldest are dropped first. */
+  cacheSize?: number;
+  /** How long a publish may wait for a (re)connection and its confirm. Default 30 s. */
+  publishTimeoutMs?: number;
+  /** Where reconnects are reported. Default: stderr. */
+  logger?: AmqpLogger;
+}
+
+/** What a worker may tell `set` beyond the contract: where the caller waits for the reply. */
+export interface RpcSetResultOptions {
+  ttlMs?: number;
+  /** The task message's `properties.reply_to`. Default: the one recorded when the task was delivered here, else this backend's own queue. */
+  replyTo?: string;
+}

@@ -1,0 +1,72 @@
+import { currentTask, TqError } from '@tq/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
+import { waitUntil } from '../support/wait-until.js';
+import type { TaskConformanceConfig } from './task-conformance-config.js';
+import { RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
+
+/** Warm shutdown: `worker.close()` with tasks in flight loses none of them. */
+export function shutdownTests(config: TaskConformanceConfig): void {
+  test('close(): running tasks finish within the timeout; not-started ones go back and a new worker runs them', async (context) => {
+    const kit = await TaskKit.forTest(config, context);
+    const slow = kit.task('slow', async (n: number) => {
+      await sleep(150);
+      return n;
+    });
+    const first = await kit.worker({ concurrency: 2, prefetchMultiplier: 2, hostname: `first-${kit.queue}` });
+    const events = kit.record(first);
+    const results = [];
+    for (let n = 0; n < 5; n++) results.push(await slow.delay(n));
+    await waitUntil(() => events.filter((e) => e.type === 'task-started').length === 2, 'two tasks to start');
+    const startedIds = events.filter((e) => e.type === 'task-started').map((e) => e.id);
+
+    await first.close({ timeoutMs: 3000 });
+    // Both running tasks finished (and stored SUCCESS) before close() returned...
+    for (const r of results.filter((r) => startedIds.includes(r.id))) {
+      expect(await r.state()).toBe('SUCCESS');
+      expect((await r.meta())?.worker).toBe(first.hostname);
+    }
+    // ...and nothing else started on the closing worker.
+    expect(events.filter((e) => e.type === 'task-started')).toHaveLength(2);
+    for (const r of results.filter((r) => !startedIds.includes(r.id))) expect(await r.state()).toBe('PENDING');
+
+    const second = await kit.worker({ hostname: `second-${kit.queue}` });
+    expect(await Promise.all(results.map((r) => r.get({ timeoutMs: RESULT_TIMEOUT_MS })))).toEqual([0, 1, 2, 3, 4]);
+    for (const r of results.filter((r) => !startedIds.includes(r.id))) {
+      expect((await r.meta())?.worker).toBe(second.hostname);
+    }
+  });
+
+  test('close() past its timeout aborts the running attempt and returns it: another worker runs it again', async (context) => {
+    const kit = await TaskKit.forTest(config, context);
+    let calls = 0;
+    let firstReason: unknown;
+    const stubborn = kit.task('stubborn', async () => {
+      calls++;
+      if (calls === 1) {
+        const { signal } = currentTask();
+        signal.addEventListener('abort', () => {
+          firstReason = signal.reason;
+        });
+        // Never finishes by itself: only the shutdown ends this attempt.
+        await new Promise<never>(() => {});
+      }
+      return `finished on call ${calls}`;
+    });
+    const first = await kit.worker({ hostname: `first-${kit.queue}` });
+    const events = kit.record(first);
+    const r = await stubborn.delay();
+    await waitUntil(() => events.some((e) => e.type === 'task-started'), 'the task to start');
+
+    const closing = Date.now();
+    await first.close({ timeoutMs: 100 });
+    expect(Date.now() - closing).toBeLessThan(2000);
+    expect(TqError.is(firstReason, 'TQ_WORKER_SHUTDOWN')).toBe(true);
+    // Not failed, not succeeded: it went back to the broker.
+    expect(await r.state()).toBe('PENDING');
+
+    const second = await kit.worker({ hostname: `second-${kit.queue}` });
+    expect(await r.get({ timeoutMs: RESULT_TIMEOUT_MS })).toBe('finished on call 2');
+    expect((await r.meta())?.worker).toBe(second.hostname);
+  });
+}

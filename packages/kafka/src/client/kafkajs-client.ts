@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import type {
+  CommittedOffset,
+  GroupConsumer,
+  GroupConsumerHandlers,
+  GroupConsumerOptions,
+  IncomingRecord,
+  KafkaClient,
+  OutgoingRecord,
+  PartitionBounds,
+  TopicSpec,
+} from './kafka-client.js';
+
+/** kafkajs log levels by name. */
+export type KafkajsLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Options of {@link KafkajsClient}. */
+export interface KafkajsClientOptions {
+  /** `host:port` seeds. */
+  brokers: readonly string[];
+  clientId?: string;
+  /** kafkajs's own log output (to stderr). Default `nothing`: kafkajs logs routine rebalances as errors. */
+  logLevel?: KafkajsLogLevel;
+  /** Anything else for `new Kafka(...)` (ssl, sasl, retry, connectionTimeout, ...). */
+  kafkaConfig?: Partial<KafkaConfig>;
+}
+
+const LOG_LEVELS: Record<KafkajsLogLevel, KafkaLogLevel> = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+/** {@link KafkaClient} on kafkajs 2.2.4 (speaks Kafka 3.x and 4.x: it negotiates API versions). */
+export class KafkajsClient implements KafkaClient {
+  readonly kafka: Kafka;
+  private admin: Admin | undefined;
+  private producer: Producer | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly consumers = new Set<KafkajsGroupConsumer>();
+
+  constructor(options: KafkajsClientOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'tq',
+      brokers: [...options.brokers],
+      logLevel: LOG_LEVELS[options.logLevel ?? 'nothing'],
+      ...options.kafkaConfig,
+    });
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      const admin = this.kafka.admin();
+      const producer = this.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
+      try {
+        await Promise.all([admin.connect(), producer.connect()]);
+      } catch (error) {
+        await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+        throw error;
+      }
+      this.admin = admin;
+      this.producer = producer;
+    })().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    const connecting = this.connecting;
+    this.connecting = undefined;
+    await connecting?.catch(() => {});
+    await Promise.allSettled([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.allSettled([this.admin?.disconnect(), this.producer?.disconnect()]);
+    this.admin = undefined;
+    this.producer = undefined;
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    const admin = this.live().admin;
+    // Not kafkajs's waitForLeaders: it gives up on KRaft's UNKNOWN_TOPIC_OR_PARTITION while the
+    // new topic propagates to the broker's metadata cache.
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    // Wait for every leader ourselves (also for topics another process created a moment ago).
+    const names = topics.map((t) => t.name);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const metadata = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined);
+      const led =
+        metadata?.topics.length === names.length &&
+        metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      // A leader in the metadata may not serve yet (NOT_LEADER_OR_FOLLOWER): ask each for its offsets.
+      const serving =
+        led &&
+        (await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic))).then(
+          () => true,
+          () => false,
+        ));
+      if (serving) return;
+      if (Date.now() > deadline) throw new Error(`Kafka topics ${names.join(', ')} have no leaders after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async deleteTopics(names: readonly string[]): Promise<void> {
+    const admin = this.live().admin;
+    const existing = new Set(await admin.listTopics());
+    const topics = names.filter((name) => existing.has(name));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  }
+
+  async produce(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<string, { key: Buffer | null; value: Buffer; headers?: IHeaders }[]>();
+    for (const record of records) {
+      let messages = byTopic.get(record.topic);
+      if (!messages) byTopic.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: record.value, ...(record.headers ? { headers: record.headers } : {}) });
+    }
+    await this.live().producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async bounds(topic: string): Promise<PartitionBounds[]> {
+    const offsets = await retrying(() => this.live().admin.fetchTopicOffsets(topic));
+    return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
+  }
+
+  async committed(groupId: string, topic: string): Promise<CommittedOffset[]> {
+    const [result] = await retrying(() => this.live().admin.fetchOffsets({ groupId, topics: [topic] }));
+    return (result?.partitions ?? []).map((p) => ({ partition: p.partition, offset: Number(p.offset), metadata: p.metadata }));
+  }
+
+  async deleteRecords(topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<void> {
+    const partitions = offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) }));
+    if (partitions.length > 0) await retrying(() => this.live().admin.deleteTopicRecords({ topic, partitions }));
+  }
+
+  /** A throwaway group reads from the start up to the high watermarks seen when called, then is deleted. */
+  async read(topic: string, limit: number): Promise<IncomingRecord[]> {
+    const bounds = (await this.bounds(topic)).filter((b) => b.high > b.low);
+    if (bounds.length === 0 || limit <= 0) return [];
+    const groupId = `tq-read-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+    const records: { partition: number; record: IncomingRecord }[] = [];
+    const remaining = new Map(bounds.map((b) => [b.partition, b.high]));
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            if (Number(message.offset) < (remaining.get(batch.partition) ?? 0)) {
+              records.push({ partition: batch.partition, record: toIncoming(message) });
+            }
+          }
+          const next = Number(batch.lastOffset()) + 1;
+          if (next >= (remaining.get(batch.partition) ?? 0)) remaining.delete(batch.partition);
+          if (remaining.size === 0 || records.length >= limit) done();
+        },
+      });
+      const timeout = setTimeout(done, 30_000);
+      await finished;
+      clearTimeout(timeout);
+    } finally {
+      await consumer.disconnect().catch(() => {});
+      await this.live()
+        .admin.deleteGroups([groupId])
+        .catch(() => {});
+    }
+    // Oldest first across partitions is not defined by Kafka; partition then offset is stable.
+    records.sort((a, b) => a.partition - b.partition || a.record.offset - b.record.offset);
+    return records.slice(0, limit).map((r) => r.record);
+  }
+
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    const consumer = new KafkajsGroupConsumer(this.kafka, options, (c) => this.consumers.delete(c));
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  private live(): { admin: Admin; producer: Producer } {
+    if (!this.admin || !this.producer) throw new Error('The Kafka client is not connected');
+    return { admin: this.admin, producer: this.producer };
+  }
+}
+
+class KafkajsGroupConsumer implements GroupConsumer {
+  private readonly consumer: Consumer;
+  private stopping: Promise<void> | undefined;
+  private allPaused = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: GroupConsumerOptions,
+    private readonly onStopped: (consumer: KafkajsGroupConsumer) => void,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(handlers: GroupConsumerHandlers): Promise<void> {
+    const { consumer } = this;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = new Map<string, readonly number[]>(Object.entries(event.payload.memberAssignment));
+      handlers.onAssigned(assignment);
+      if (this.allPaused) this.pauseAll();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const error = event.payload.error;
+      handlers.onError(error instanceof Error ? error : new Error(String(error)));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch }) => {
+        if (batch.messages.length === 0) return;
+        await handlers.onRecords(batch.topic, batch.partition, batch.messages.map(toIncoming));
+      },
+    });
+  }
+
+  pause(topic: string, partition: number): void {
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+  }
+
+  resume(topic: string, partition: number): void {
+    if (this.allPaused) return;
+    this.consumer.resume([{ topic, partitions: [partition] }]);
+  }
+
+  pauseAll(): void {
+    this.allPaused = true;
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  async commit(offsets: readonly { topic: string; partition: number; offset: number; metadata: string }[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata })),
+    );
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.consumer
+      .disconnect()
+      .catch(() => {})
+      .finally(() => this.onStopped(this));
+    return this.stopping;
+  }
+}
+
+/** Retries what Kafka says is retriable (a leader moving, metadata propagating), for up to ~5 s. */
+async function retrying<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 25 * 2 ** attempt)));
+    }
+  }
+}
+
+function toIncoming(message: KafkaMessage): IncomingRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = typeof first === 'string' ? first : first.toString('utf8');
+  }
+  return {
+    offset: Number(message.offset),
+    key: message.key,
+    value: message.value ?? Buffer.alloc(0),
+    headers,
+    timestamp: Number(message.timestamp),
+  };
+}

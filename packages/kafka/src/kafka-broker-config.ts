@@ -1,0 +1,55 @@
+import type { KafkaClient } from './client/kafka-client.js';
+import type { KafkajsClientOptions } from './client/kafkajs-client.js';
+
+/** Configuration of a {@link KafkaBroker}. Every duration is in ms. */
+export interface KafkaBrokerConfig {
+  /** `host:port` seeds (ignored when `client` is given). Default `['127.0.0.1:9092']`. */
+  brokers?: readonly string[];
+  /** Your own client (kafkajs or another library behind {@link KafkaClient}); tq never disconnects it. */
+  client?: KafkaClient;
+  /** Passed to the kafkajs client tq creates (clientId, logLevel, ssl, sasl, ...). */
+  kafkajs?: Omit<KafkajsClientOptions, 'brokers'>;
+  /** Consumer group of a queue: `groupPrefix + queue`. Default `tq.`. */
+  groupPrefix?: string;
+  /** Partitions of the topics tq creates (queue, delay tiers, dead letters). Default 6. */
+  partitions?: number;
+  /** Replication factor of the topics tq creates. Default -1: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  /**
+   * Delay tiers: one topic per tier and queue; a delay goes to the smallest tier at least as long.
+   * The last one is `capabilities.delay.maxDelayMs` (core re-publishes longer delays in hops).
+   * Default `[1 s, 1 min, 1 h]`.
+   */
+  delayTiersMs?: readonly number[];
+  /**
+   * How long a closed subscription keeps its partitions while deliveries it handed out are still
+   * unsettled (a warm worker shutdown finishing its tasks). Past it the partitions go back to the
+   * group and the unsettled messages are redelivered. Default 60 s (above the worker's 30 s grace).
+   */
+  visibilityTimeoutMs?: number;
+  /** A crashed worker's partitions move after this much silence (`session.timeout.ms`). Default 30 s. */
+  sessionTimeoutMs?: number;
+  /** Default 3 s (a tenth of the session timeout or less). */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin. Default 60 s. */
+  rebalanceTimeoutMs?: number;
+  /** Fetch long-poll; also how late a resumed partition can start fetching again. Default 250. */
+  maxWaitMs?: number;
+  /**
+   * After each group join, wait this long before starting new tasks, so workers starting together
+   * settle into one assignment instead of each grabbing partitions for a moment (a client-side
+   * `group.initial.rebalance.delay.ms`). Default 0.
+   */
+  joinSettleMs?: number;
+  /**
+   * Records a partition may hold between its committed offset and the newest fetched one (running,
+   * waiting, or done but behind an unfinished one). At this many the partition pauses. Default 1000.
+   */
+  maxUncommitted?: number;
+  /** Largest encoded message accepted. Default 1,000,000 bytes (Kafka's 1 MiB batch limit, less headroom). */
+  maxMessageBytes?: number;
+}
+
+/** The config with every default applied. */
+export type ResolvedKafkaBrokerConfig = Required<Omit<KafkaBrokerConfig, 'client' | 'kafkajs'>> &
+  Pick<KafkaBrokerConfig, 'client' | 'kafkajs'>;

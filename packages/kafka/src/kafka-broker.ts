@@ -1,0 +1,374 @@
+import {
+  type Broker,
+  type BrokerCapabilities,
+  BrokerConnectionError,
+  ConfigurationError,
+  type ConsumeOptions,
+  type DeadLetter,
+  type DeliveryHandler,
+  type OutgoingMessage,
+  PayloadTooLargeError,
+  type PublishOptions,
+  type Subscription,
+  type TaskMessage,
+  toEnvelope,
+} from '@tq/core';
+import type { KafkaClient, OutgoingRecord, TopicSpec } from './client/kafka-client.js';
+import { KafkajsClient } from './client/kafkajs-client.js';
+import type { KafkaBrokerConfig, ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
+import { KafkaSubscription, type SubscriptionContext } from './kafka-subscription.js';
+import { HEADER } from './record-headers.js';
+import { type QueueTopics, queueTopics, tierFor } from './topics.js';
+
+const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs'> = {
+  brokers: ['127.0.0.1:9092'],
+  groupPrefix: 'tq.',
+  partitions: 6,
+  replicationFactor: -1,
+  delayTiersMs: [1000, 60_000, 3_600_000],
+  visibilityTimeoutMs: 60_000,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3000,
+  rebalanceTimeoutMs: 60_000,
+  maxWaitMs: 250,
+  joinSettleMs: 0,
+  maxUncommitted: 1000,
+  maxMessageBytes: 1_000_000,
+};
+
+/**
+ * The `kafka://` broker. A queue is a topic (`<queue>`, created with the configured partitions
+ * and replication, never auto-created), consumed by the consumer group `<groupPrefix><queue>`;
+ * partitions spread the work over the group's members.
+ *
+ * Kafka acknowledges cumulatively (a committed offset covers everything before it), so each
+ * owned partition keeps a window of fetched records: tasks of one partition run concurrently up
+ * to the worker's prefetch, complete in any order, and the committed offset only moves to the
+ * first unfinished one; finished records above it ride in the commit metadata so a new owner
+ * skips them. A killed worker's unfinished records go to another member after the rebalance.
+ *
+ * Records with the same `orderingKey` (the Kafka key, hence one partition) never run at the same
+ * time: per-key order holds even with per-partition concurrency. Delays use one topic per delay
+ * tier and queue (`<queue>.tq-delay-<tier>`): their consumer holds due records in memory,
+ * uncommitted, and forwards them to the queue topic when due. Dead letters go to `<queue>.tq-dead`
+ * with the reason in record headers. No priorities; no broadcast (revokes go through the result
+ * backend).
+ */
+export class KafkaBroker implements Broker {
+  readonly capabilities: BrokerCapabilities;
+  private readonly config: ResolvedKafkaBrokerConfig;
+  private client: KafkaClient | undefined;
+  private readonly ownsClient: boolean;
+  private connecting: Promise<void> | undefined;
+  private connected = false;
+  private readonly ensured = new Map<string, Promise<QueueTopics>>();
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private outbox: { records: OutgoingRecord[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private outboxScheduled = false;
+  private readonly sending = new Set<Promise<void>>();
+
+  constructor(config: KafkaBrokerConfig = {}) {
+    this.config = resolveConfig(config);
+    this.client = config.client;
+    this.ownsClient = config.client === undefined;
+    const tiers = this.config.delayTiersMs;
+    this.capabilities = {
+      // Tiered delay topics: emulated on a log that has no delayed delivery of its own.
+      delay: { maxDelayMs: tiers[tiers.length - 1] as number, emulated: true },
+      priority: false,
+      ack: 'cumulative',
+      // A dead member's partitions (and so its unfinished records) move after the session
+      // timeout; a closed subscription hands them back after at most visibilityTimeoutMs.
+      visibilityTimeout: true,
+      // Liveness is per member (heartbeats), not per message: running tasks never expire.
+      extendVisibility: false,
+      deadLetter: true,
+      ordering: 'per-key',
+      broadcast: false,
+      batchPublish: true,
+      maxMessageBytes: this.config.maxMessageBytes,
+    };
+  }
+
+  connect(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connecting ??= (async () => {
+      this.client ??= new KafkajsClient({ ...this.config.kafkajs, brokers: this.config.brokers });
+      try {
+        await this.client.connect();
+      } catch (cause) {
+        throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, { cause });
+      }
+      this.connected = true;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    if (!this.connected && !this.connecting) return;
+    await this.connecting?.catch(() => {});
+    const subscriptions = [...this.subscriptions];
+    if (options.force) {
+      await Promise.all(subscriptions.map((s) => withTimeout(s.stop(), 5000)));
+    } else {
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await Promise.all(subscriptions.map((s) => s.stopped()));
+      await Promise.allSettled([...this.sending]);
+    }
+    this.connected = false;
+    this.ensured.clear();
+    if (this.ownsClient) {
+      await this.client?.disconnect();
+      this.client = undefined;
+    }
+  }
+
+  async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
+    this.requireConnected();
+    const record = this.encode(queue, message, options);
+    await this.topics(queue);
+    await this.send([record]);
+  }
+
+  /** One produce request for the lot; every message is checked before anything is sent. */
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+    this.requireConnected();
+    const records = messages.map((m) => this.encode(m.queue, m.message, m.options ?? {}));
+    await Promise.all([...new Set(messages.map((m) => m.queue))].map((queue) => this.topics(queue)));
+    await this.send(records);
+  }
+
+  /**
+   * Put bytes on a queue as they are, without encoding or checks beyond the size limit. For tests
+   * and tools: this is how a poison message (one that does not decode) gets in.
+   */
+  async publishRaw(queue: string, raw: Uint8Array | string, options: { orderingKey?: string } = {}): Promise<void> {
+    this.requireConnected();
+    const value = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
+    this.checkSize(value, `Raw message for queue ${queue}`);
+    const topics = await this.topics(queue);
+    await this.send([{ topic: topics.main, key: keyOf(options.orderingKey), value }]);
+  }
+
+  async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    this.requireConnected();
+    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
+      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
+    }
+    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
+    const topics = await Promise.all([...new Set(queues)].map((queue) => this.topics(queue)));
+    const subscription = new KafkaSubscription(topics, handler, options.prefetch, this.context());
+    this.subscriptions.add(subscription);
+    await subscription.start();
+    return subscription;
+  }
+
+  /**
+   * Waiting records: per partition of the queue topic and its delay topics, those past the
+   * group's committed offset, less the ones this process holds running or done-uncommitted.
+   * Records other processes are running count as waiting (they cannot be seen from here).
+   */
+  async size(queue: string): Promise<number> {
+    return (await this.census(queue)).total;
+  }
+
+  /**
+   * Deletes every record of the queue topic and its delay topics (Kafka DeleteRecords up to the
+   * high watermarks) and drops what this process fetched but had not started. Other processes'
+   * workers still run what they had already fetched (at most their window each).
+   */
+  async purge(queue: string): Promise<number> {
+    const census = await this.census(queue);
+    for (const part of this.localParts(queue)) {
+      for (const entry of part.window.held()) {
+        if (entry.status === 'waiting' || (part.kind === 'delay' && entry.status === 'running')) part.window.complete(entry);
+      }
+      part.waiting.length = 0;
+    }
+    const client = this.live();
+    await Promise.all(
+      census.bounds.map(({ topic, highs }) =>
+        client.deleteRecords(
+          topic,
+          highs.filter((h) => h.high > 0).map((h) => ({ partition: h.partition, offset: h.high })),
+        ),
+      ),
+    );
+    return census.total;
+  }
+
+  /** Reads the dead-letter topic from its start (a throwaway consumer group; an admin tool, not a hot path). */
+  async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
+    const topics = await this.topics(queue);
+    const records = await this.live().read(topics.dead, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
+    return records.map((record) => ({
+      raw: new Uint8Array(record.value),
+      reason: record.headers[HEADER.deadReason] ?? '',
+      queue: record.headers[HEADER.deadQueue] ?? queue,
+    }));
+  }
+
+  /** Delete a queue's topics (queue, delay tiers, dead letters) and its consumer group's offsets go with them. */
+  async deleteQueue(queue: string): Promise<void> {
+    const topics = queueTopics(queue, this.config.delayTiersMs);
+    this.ensured.delete(queue);
+    await this.live().deleteTopics([topics.main, ...topics.delays.map((d) => d.topic), topics.dead]);
+  }
+
+  private async census(queue: string): Promise<{ total: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
+    const topics = await this.topics(queue);
+    const client = this.live();
+    const groupId = `${this.config.groupPrefix}${queue}`;
+    const local = new Map(this.localParts(queue).map((p) => [`${p.window.topic}/${p.window.partition}`, p]));
+    let total = 0;
+    const bounds = await Promise.all(
+      [topics.main, ...topics.delays.map((d) => d.topic)].map(async (topic) => {
+        const [partitions, committed] = await Promise.all([client.bounds(topic), client.committed(groupId, topic)]);
+        const committedBy = new Map(committed.map((c) => [c.partition, c.offset]));
+        for (const { partition, low, high } of partitions) {
+          const part = local.get(`${topic}/${partition}`);
+          if (part) {
+            const position = Math.max(part.window.position(), low);
+            // Main: running ones are in flight. Delay: held ones are still waiting (delayed).
+            const taken = part.kind === 'main' ? part.window.count('running') + part.window.count('done') : part.window.count('done');
+            total += Math.max(0, high - position - taken);
+          } else {
+            const offset = committedBy.get(partition) ?? -1;
+            total += Math.max(0, high - Math.max(offset, low));
+          }
+        }
+        return { topic, highs: partitions.map((p) => ({ partition: p.partition, high: p.high })) };
+      }),
+    );
+    return { total, bounds };
+  }
+
+  private localParts(queue: string) {
+    return [...this.subscriptions].flatMap((s) =>
+      s.consumers.filter((c) => c.topics.queue === queue).flatMap((c) => [...c.owned.values()].filter((p) => p.window.alive)),
+    );
+  }
+
+  private context(): SubscriptionContext {
+    return {
+      config: this.config,
+      client: this.live(),
+      send: (records) => this.send(records),
+      report: (error) => {
+        if (process.env.TQ_LOG_LEVEL !== 'silent') console.warn(`[tq/kafka] ${error.message}`);
+      },
+      onStopped: (subscription) => this.subscriptions.delete(subscription),
+    };
+  }
+
+  /** The queue's topics, created (with leaders) the first time this broker uses the queue. */
+  private topics(queue: string): Promise<QueueTopics> {
+    let ready = this.ensured.get(queue);
+    if (!ready) {
+      const topics = queueTopics(queue, this.config.delayTiersMs);
+      const { partitions, replicationFactor, maxMessageBytes } = this.config;
+      const config = { 'max.message.bytes': String(maxMessageBytes + 65_536) };
+      const specs: TopicSpec[] = [topics.main, ...topics.delays.map((d) => d.topic), topics.dead].map((name) => ({
+        name,
+        partitions,
+        replicationFactor,
+        config,
+      }));
+      ready = this.live()
+        .ensureTopics(specs)
+        .then(() => topics);
+      this.ensured.set(queue, ready);
+      ready.catch(() => this.ensured.delete(queue));
+    }
+    return ready;
+  }
+
+  private encode(queue: string, message: TaskMessage, options: PublishOptions): OutgoingRecord {
+    if (options.priority !== undefined) throw new ConfigurationError('The Kafka broker has no priorities (capabilities.priority is false)');
+    const topics = queueTopics(queue, this.config.delayTiersMs);
+    const value = Buffer.from(toEnvelope(message, { queue }), 'utf8');
+    this.checkSize(value, `Message ${message.headers.id} (${message.headers.task})`);
+    const key = keyOf(options.orderingKey);
+    const delayMs = options.delayMs ?? 0;
+    if (delayMs <= 0) return { topic: topics.main, key, value };
+    return {
+      topic: tierFor(topics, delayMs),
+      key,
+      value,
+      headers: { [HEADER.dueAt]: String(Date.now() + delayMs), [HEADER.targetQueue]: queue },
+    };
+  }
+
+  /** Sends of one tick share one produce request. */
+  private send(records: OutgoingRecord[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ records, resolve, reject });
+      if (this.outboxScheduled) return;
+      this.outboxScheduled = true;
+      setImmediate(() => {
+        this.outboxScheduled = false;
+        const batch = this.outbox;
+        this.outbox = [];
+        const sent = this.live()
+          .produce(batch.flatMap((b) => b.records))
+          .then(
+            () => {
+              for (const b of batch) b.resolve();
+            },
+            (error: unknown) => {
+              for (const b of batch) b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
+            },
+          );
+        this.sending.add(sent);
+        void sent.finally(() => this.sending.delete(sent));
+      });
+    });
+  }
+
+  private checkSize(value: Buffer, what: string): void {
+    const limit = this.capabilities.maxMessageBytes;
+    if (value.byteLength > limit) throw new PayloadTooLargeError(what, value.byteLength, limit);
+  }
+
+  private requireConnected(): void {
+    if (!this.connected) throw new BrokerConnectionError('The Kafka broker is not connected: call connect() first');
+  }
+
+  private live(): KafkaClient {
+    if (!this.client) throw new BrokerConnectionError('The Kafka broker is not connected: call connect() first');
+    return this.client;
+  }
+}
+
+function keyOf(orderingKey: string | undefined): Buffer | null {
+  return orderingKey === undefined ? null : Buffer.from(orderingKey, 'utf8');
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
+function resolveConfig(config: KafkaBrokerConfig): ResolvedKafkaBrokerConfig {
+  const resolved = { ...DEFAULTS, ...stripUndefined(config) } as ResolvedKafkaBrokerConfig;
+  const positive = ['partitions', 'visibilityTimeoutMs', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs', 'maxWaitMs', 'maxUncommitted', 'maxMessageBytes'] as const;
+  for (const name of positive) {
+    const value = resolved[name];
+    if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`KafkaBroker ${name} must be a positive number, got ${value}`);
+  }
+  if (!Number.isFinite(resolved.joinSettleMs) || resolved.joinSettleMs < 0) {
+    throw new ConfigurationError(`KafkaBroker joinSettleMs must be 0 or more, got ${resolved.joinSettleMs}`);
+  }
+  const tiers = resolved.delayTiersMs;
+  if (tiers.length === 0 || tiers.some((t, i) => !Number.isSafeInteger(t) || t <= 0 || (i > 0 && t <= (tiers[i - 1] as number)))) {
+    throw new ConfigurationError(`KafkaBroker delayTiersMs must be increasing positive integers (ms), got [${tiers.join(', ')}]`);
+  }
+  if (resolved.brokers.length === 0) throw new ConfigurationError('KafkaBroker needs at least one broker address (host:port)');
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

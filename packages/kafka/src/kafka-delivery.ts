@@ -1,0 +1,120 @@
+import { type Delivery, fromEnvelope, MessageDecodeError, type NackOptions, type TaskMessage } from '@tq/core';
+import type { OutgoingRecord } from './client/kafka-client.js';
+import type { KafkaSubscription, SubscriptionContext } from './kafka-subscription.js';
+import type { WindowEntry } from './partition-window.js';
+import type { OwnedPartition, QueueConsumer } from './queue-consumer.js';
+import { HEADER } from './record-headers.js';
+import { tierFor } from './topics.js';
+
+/**
+ * One record handed to a handler. The first settle call wins. Settling a delivery whose partition
+ * was revoked in the meantime changes nothing: the partition's new owner redelivers the record
+ * from the committed offset (a duplicate, never a loss).
+ */
+export class KafkaDelivery implements Delivery {
+  readonly queue: string;
+  readonly message: TaskMessage | undefined;
+  readonly decodeError: MessageDecodeError | undefined;
+  readonly raw: Uint8Array;
+  /** A crashed member's partitions move after the session timeout; running deliveries never expire. */
+  readonly visibilityTimeoutMs: number;
+  private settled = false;
+
+  constructor(
+    private readonly subscription: KafkaSubscription,
+    private readonly consumer: QueueConsumer,
+    private readonly part: OwnedPartition,
+    private readonly entry: WindowEntry,
+    readonly deliveryCount: number,
+    private readonly ctx: SubscriptionContext,
+  ) {
+    this.queue = consumer.topics.queue;
+    const value = entry.record.value;
+    // A copy: a handler scribbling on its bytes must not change what a redelivery sees.
+    this.raw = new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+    this.visibilityTimeoutMs = ctx.config.sessionTimeoutMs;
+    try {
+      this.message = fromEnvelope(this.raw);
+      this.decodeError = undefined;
+    } catch (error) {
+      this.message = undefined;
+      this.decodeError = error instanceof MessageDecodeError ? error : new MessageDecodeError(String(error), { cause: error });
+    }
+  }
+
+  async ack(): Promise<void> {
+    if (!this.begin()) return;
+    this.consumer.complete(this.part, this.entry);
+    this.subscription.settled(this);
+  }
+
+  async nack(options: NackOptions = {}): Promise<void> {
+    if (!this.begin()) return;
+    try {
+      await this.nackNow(options);
+    } finally {
+      this.subscription.settled(this);
+    }
+  }
+
+  async deadLetter(reason: string): Promise<void> {
+    if (!this.begin()) return;
+    try {
+      await this.deadLetterNow(reason);
+    } finally {
+      this.subscription.settled(this);
+    }
+  }
+
+  private async nackNow(options: NackOptions): Promise<void> {
+    const { requeue = true, delayMs = 0 } = options;
+    if (!requeue) return this.consumer.complete(this.part, this.entry);
+    if (delayMs <= 0) return this.consumer.requeue(this.part, this.entry);
+    if (!this.part.window.alive) return this.consumer.complete(this.part, this.entry);
+    await this.moveTo({
+      topic: tierFor(this.consumer.topics, delayMs),
+      key: this.entry.record.key,
+      value: this.entry.record.value,
+      headers: {
+        [HEADER.dueAt]: String(Date.now() + delayMs),
+        [HEADER.targetQueue]: this.queue,
+        [HEADER.deliveryCount]: String(this.deliveryCount),
+      },
+    });
+  }
+
+  private async deadLetterNow(reason: string): Promise<void> {
+    if (!this.part.window.alive) return this.consumer.complete(this.part, this.entry);
+    const { topic, partition } = this.part.window;
+    await this.moveTo({
+      topic: this.consumer.topics.dead,
+      key: this.entry.record.key,
+      value: this.entry.record.value,
+      headers: {
+        [HEADER.deadReason]: reason,
+        [HEADER.deadQueue]: this.queue,
+        [HEADER.deadAt]: new Date().toISOString(),
+        [HEADER.deadSource]: `${topic}/${partition}/${this.entry.offset}`,
+        [HEADER.deliveryCount]: String(this.deliveryCount),
+      },
+    });
+  }
+
+  /** Write the record elsewhere, then complete it here; on failure it runs again here. */
+  private async moveTo(record: OutgoingRecord): Promise<void> {
+    try {
+      await this.ctx.send([record]);
+    } catch (error) {
+      this.consumer.requeue(this.part, this.entry);
+      throw error;
+    }
+    this.consumer.complete(this.part, this.entry);
+  }
+
+  /** True exactly once. */
+  private begin(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
+  }
+}

@@ -1,0 +1,20 @@
+import type { AckBatcher } from './ack-batcher.js';
+import type { KeySpace } from './key-space.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** What consumers and deliveries share with their broker. */
+export interface BrokerContext {
+  readonly connection: RedisConnection;
+  readonly keys: KeySpace;
+  readonly acks: AckBatcher;
+  readonly visibilityTimeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly claimBatchSize: number;
+  readonly deadLetterLimit: number;
+  /** A process-unique id (claim id prefixes, delayed members). */
+  uniqueId(): string;
+  /** Wake consumers of `queue` blocked on its doorbell. */
+  ring(queue: string): Promise<void>;
+  /** Report a background error (reconnects, failed heartbeats); consumption goes on. */
+  onError(error: unknown): void;
+}

@@ -1,0 +1,85 @@
+import { PRIORITY_LEVELS } from './priority.js';
+
+/** kombu's separator between a queue name and its priority bucket (spec §2.1). */
+export const KOMBU_SEP = '\x06\x16';
+
+/** Every key of one queue. All share one hash slot in cluster mode, so one script can touch them. */
+export interface QueueKeys {
+  /** Ready lists by kombu bucket: `[0]` is the queue's own list (consumed first), `[9]` the last. */
+  readonly ready: readonly string[];
+  /** In-flight records: claim id → `<bucket>|<deliveryCount>|<raw>`. */
+  readonly unacked: string;
+  /** In-flight deadlines: claim id → ms on the Redis clock. */
+  readonly unackedIndex: string;
+  /** Delayed messages: `<id>|<bucket>|<deliveryCount>|<raw>` → due time (ms, Redis clock). */
+  readonly delayed: string;
+  /** Delivery counts of messages that went back to waiting: sha1(raw) → deliveries so far. */
+  readonly redelivered: string;
+  /** Dead letters, oldest first: `<json header>\n<raw>`. */
+  readonly dead: string;
+  /** The doorbell consumers block on; one member, rung on every publish. */
+  readonly marker: string;
+  /** KEYS of `claim.lua`. */
+  readonly claimKeys: readonly string[];
+  /** KEYS of `settle.lua`. */
+  readonly settleKeys: readonly string[];
+  /** KEYS of `ack.lua`. */
+  readonly ackKeys: readonly string[];
+}
+
+/**
+ * Names of the broker's Redis keys.
+ *
+ * Standalone: the ready lists are kombu's (`<prefix><queue>`, `<prefix><queue>\x06\x16<n>`), so
+ * Python Celery producers and workers share them; tq's own bookkeeping lives beside them under
+ * `_tq.<queue>.*`. Cluster: kombu has no cluster support, so the queue name is wrapped in a hash
+ * tag (`{<queue>}`) and every key of a queue lands in one slot. Doorbells of all queues share the
+ * `{_tq.markers}` slot so one blocking call can wait on several queues, in cluster mode too.
+ */
+export class KeySpace {
+  private readonly cache = new Map<string, QueueKeys>();
+
+  constructor(
+    /** Prepended to every key and channel, like kombu's `global_keyprefix`. */
+    readonly prefix: string,
+    readonly cluster: boolean,
+  ) {}
+
+  /** The keys of `queue` (memoized: publishing and claiming look them up constantly). */
+  queue(queue: string): QueueKeys {
+    let keys = this.cache.get(queue);
+    if (!keys) {
+      const base = this.prefix + (this.cluster ? `{${queue}}` : queue);
+      const own = `${this.prefix}_tq.${this.cluster ? `{${queue}}` : queue}`;
+      const ready = Array.from({ length: PRIORITY_LEVELS }, (_, bucket) => (bucket === 0 ? base : `${base}${KOMBU_SEP}${bucket}`));
+      const [unacked, unackedIndex, delayed, redelivered, dead] = ['unacked', 'unacked_index', 'delayed', 'redelivered', 'dead'].map(
+        (name) => `${own}.${name}`,
+      ) as [string, string, string, string, string];
+      const claimKeys = [...ready, unacked, unackedIndex, delayed, redelivered];
+      keys = {
+        ready,
+        unacked,
+        unackedIndex,
+        delayed,
+        redelivered,
+        dead,
+        marker: `${this.prefix}{_tq.markers}.${queue}`,
+        claimKeys,
+        settleKeys: [...claimKeys, dead],
+        ackKeys: [unacked, unackedIndex],
+      };
+      this.cache.set(queue, keys);
+    }
+    return keys;
+  }
+
+  /** kombu's binding set of the queue's direct exchange (`_kombu.binding.<queue>`), standalone only. */
+  binding(queue: string): string {
+    return `${this.prefix}_kombu.binding.${queue}`;
+  }
+
+  /** kombu's broadcast channel for remote control on database `db` (spec §2.8, §9). */
+  pidboxChannel(db: number): string {
+    return `${this.prefix}/${db}.celery.pidbox`;
+  }
+}

@@ -1,0 +1,96 @@
+--[[
+  Claims up to ARGV[1] ready messages of one queue for one consumer, atomically moving each from
+  its ready list into the in-flight record with a visibility deadline. First, as bounded
+  housekeeping, promotes due delayed messages and returns expired in-flight ones to the front of
+  their list, so no separate timer process (and no restore storm) is needed.
+
+  KEYS[1..10]  ready lists, highest priority first (kombu buckets 0..9: `q`, `q\x06\x161`, ...)
+  KEYS[11]     unacked hash        claim id -> "<bucket>|<deliveryCount>|<raw>"
+  KEYS[12]     unacked index zset  claim id -> deadline (ms, Redis clock)
+  KEYS[13]     delayed zset        "<id>|<bucket>|<deliveryCount>|<raw>" -> due time (ms)
+  KEYS[14]     redelivered hash    sha1(raw) -> deliveries so far (only for messages that came back)
+  ARGV[1]  most messages to claim (>= 0)
+  ARGV[2]  visibility timeout (ms)
+  ARGV[3]  claim id prefix, unique per call (the id is prefix .. n)
+  ARGV[4]  most delayed messages to promote and in-flight ones to restore in this call
+
+  Returns { now, nextDue, more, id1, count1, bucket1, raw1, id2, ... }
+    now      Redis time (ms); nextDue: earliest remaining delayed due time or -1
+    more     1 when the claim was full (more may be waiting), else 0
+]]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local limit = tonumber(ARGV[4])
+
+-- Split "<bucket>|<count>|<raw>" (raw may contain '|').
+local function split(value, from)
+  local a = string.find(value, '|', from, true)
+  local b = string.find(value, '|', a + 1, true)
+  return tonumber(string.sub(value, from, a - 1)), tonumber(string.sub(value, a + 1, b - 1)), string.sub(value, b + 1)
+end
+
+local due = redis.call('ZRANGEBYSCORE', KEYS[13], '-inf', now, 'LIMIT', 0, limit)
+for _, member in ipairs(due) do
+  local bucket, count, raw = split(member, string.find(member, '|', 1, true) + 1)
+  redis.call('LPUSH', KEYS[bucket + 1], raw)
+  if count > 0 then redis.call('HSET', KEYS[14], redis.sha1hex(raw), count) end
+end
+if #due > 0 then redis.call('ZREM', KEYS[13], unpack(due)) end
+
+local expired = redis.call('ZRANGEBYSCORE', KEYS[12], '-inf', now, 'LIMIT', 0, limit)
+-- RPUSH puts a message at the consuming end: push the latest deadline first so the earliest runs first.
+for i = #expired, 1, -1 do
+  local value = redis.call('HGET', KEYS[11], expired[i])
+  if value then
+    local bucket, count, raw = split(value, 1)
+    redis.call('RPUSH', KEYS[bucket + 1], raw)
+    redis.call('HSET', KEYS[14], redis.sha1hex(raw), count)
+  end
+end
+if #expired > 0 then
+  redis.call('HDEL', KEYS[11], unpack(expired))
+  redis.call('ZREM', KEYS[12], unpack(expired))
+end
+
+local want = tonumber(ARGV[1])
+local deadline = now + tonumber(ARGV[2])
+local tracked = redis.call('EXISTS', KEYS[14]) == 1
+local out = { now, -1, 0 }
+local records, deadlines = {}, {}
+local n = 0
+for k = 1, 10 do
+  if n >= want then break end
+  local items = redis.call('RPOP', KEYS[k], want - n)
+  if items then
+    for _, raw in ipairs(items) do
+      n = n + 1
+      local count = 1
+      if tracked then
+        local digest = redis.sha1hex(raw)
+        local previous = redis.call('HGET', KEYS[14], digest)
+        if previous then
+          count = tonumber(previous) + 1
+          redis.call('HDEL', KEYS[14], digest)
+        end
+      end
+      local id = ARGV[3] .. n
+      records[#records + 1] = id
+      records[#records + 1] = (k - 1) .. '|' .. count .. '|' .. raw
+      deadlines[#deadlines + 1] = deadline
+      deadlines[#deadlines + 1] = id
+      out[#out + 1] = id
+      out[#out + 1] = count
+      out[#out + 1] = k - 1
+      out[#out + 1] = raw
+    end
+  end
+end
+if n > 0 then
+  redis.call('HSET', KEYS[11], unpack(records))
+  redis.call('ZADD', KEYS[12], unpack(deadlines))
+end
+if want > 0 and n == want then out[3] = 1 end
+
+local nextDue = redis.call('ZRANGE', KEYS[13], 0, 0, 'WITHSCORES')
+if nextDue[2] then out[2] = tonumber(nextDue[2]) end
+return out

@@ -1,0 +1,28 @@
+import type { RedisConnectionConfig } from './redis-connection.js';
+
+/** Configuration of a {@link RedisBroker}. Every option can also be given in the URL's query string. */
+export interface RedisBrokerConfig extends RedisConnectionConfig {
+  /** Prepended to every key and channel, like kombu's `global_keyprefix`. Default none. */
+  keyPrefix?: string;
+  /**
+   * How long a claimed message stays invisible without a heartbeat before it goes back to its
+   * queue (its consumer is presumed dead). Consumers extend every held message about every
+   * `min(pollIntervalMs, visibilityTimeoutMs / 3)`, so this bounds crash recovery, not task length.
+   * Default 60 s; raise it if tasks block the event loop for longer.
+   */
+  visibilityTimeoutMs?: number;
+  /** Largest encoded message accepted. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /**
+   * How often an idle consumer looks again without being rung: messages pushed by producers that
+   * do not ring tq's doorbell (Python Celery) and deliveries of dead consumers are picked up within
+   * this. Also the heartbeat and stall-watchdog tick. Default 1000 ms (kombu's BRPOP timeout).
+   */
+  pollIntervalMs?: number;
+  /** Most messages one claim takes (bounded by free prefetch). Default 200. */
+  claimBatchSize?: number;
+  /** Dead letters kept per queue (oldest dropped first). Default 10 000. */
+  deadLetterLimit?: number;
+  /** Background errors (connection drops, failed heartbeats); consumption keeps going. Default: ignored. */
+  onError?: (error: unknown) => void;
+}

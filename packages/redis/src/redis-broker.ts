@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Broker,
+  BrokerConnectionError,
+  type BrokerCapabilities,
+  type ConsumeOptions,
+  ConfigurationError,
+  type ControlChannel,
+  type DeadLetter,
+  type DeliveryHandler,
+  type OutgoingMessage,
+  PayloadTooLargeError,
+  type PublishOptions,
+  type Subscription,
+  type TaskMessage,
+  toEnvelope,
+} from '@tq/core';
+import { AckBatcher } from './ack-batcher.js';
+import type { BrokerContext } from './broker-context.js';
+import { KeySpace } from './key-space.js';
+import { kombuPriorityOf, PRIORITY_LEVELS } from './priority.js';
+import type { RedisBrokerConfig } from './redis-broker-config.js';
+import { RedisConnection } from './redis-connection.js';
+import { type ConsumerHealth, RedisConsumer } from './redis-consumer.js';
+import { RedisControlChannel } from './redis-control-channel.js';
+import { RedisPubSub } from './redis-pub-sub.js';
+import { type RedisClient, scripts } from './redis-script.js';
+
+const DEFAULT_VISIBILITY_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_POLL_INTERVAL_MS = 1000;
+const DEFAULT_CLAIM_BATCH_SIZE = 200;
+const DEFAULT_DEAD_LETTER_LIMIT = 10_000;
+/** Messages per LPUSH / ZADD in a batch publish (keeps each command, and Lua's unpack, bounded). */
+const PUSH_CHUNK = 1000;
+
+/** One encoded message, ready to store. */
+interface Encoded {
+  queue: string;
+  /** Kombu bucket (0 consumed first). */
+  bucket: number;
+  raw: string;
+  delayMs: number;
+}
+
+/** What `health()` reports. */
+export interface RedisBrokerHealth {
+  /** True when connected and every consumer talked to Redis recently: consumption works, not just TCP. */
+  healthy: boolean;
+  /** ioredis status of the command connection (`ready`, `reconnecting`, ...). */
+  status: string;
+  consumers: ConsumerHealth[];
+  /** The last connection error seen, if any. */
+  lastError: string | undefined;
+}
+
+/**
+ * The Redis broker. Messages are kombu's JSON envelope on kombu's lists (priority buckets
+ * included), so Python Celery and tq share queues. Beyond kombu: an atomic claim into an in-flight
+ * record with a visibility deadline (heartbeated while the consumer lives), delays in a sorted set
+ * promoted by the claim itself, dead letters, and a doorbell so idle consumers do not poll.
+ * See docs/transports/redis.md.
+ */
+export class RedisBroker implements Broker {
+  readonly capabilities: BrokerCapabilities;
+  readonly control: ControlChannel;
+  private readonly connection: RedisConnection;
+  private readonly keys: KeySpace;
+  private readonly acks: AckBatcher;
+  private readonly pubsub: RedisPubSub;
+  private readonly context: BrokerContext;
+  private readonly consumers = new Set<RedisConsumer>();
+  private readonly idPrefix = randomBytes(6).toString('base64url');
+  private sequence = 0;
+  private connected = false;
+
+  constructor(private readonly config: RedisBrokerConfig = {}) {
+    this.connection = new RedisConnection(config);
+    this.keys = new KeySpace(config.keyPrefix ?? '', this.connection.cluster);
+    this.acks = new AckBatcher(this.connection);
+    this.pubsub = new RedisPubSub(this.connection);
+    this.control = new RedisControlChannel(this.connection, this.pubsub, this.keys.pidboxChannel(this.connection.db));
+    this.capabilities = {
+      // Held by Redis in a sorted set, promoted atomically by the claim script: no worker memory, no hop limit.
+      delay: { maxDelayMs: Number.MAX_SAFE_INTEGER, emulated: false },
+      priority: { levels: PRIORITY_LEVELS },
+      ack: 'per-message',
+      visibilityTimeout: true,
+      extendVisibility: true,
+      deadLetter: true,
+      // Priorities, competing consumers and redelivery all reorder.
+      ordering: 'none',
+      broadcast: true,
+      batchPublish: true,
+      maxMessageBytes: positive('maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
+    };
+    this.context = {
+      connection: this.connection,
+      keys: this.keys,
+      acks: this.acks,
+      visibilityTimeoutMs: positive('visibilityTimeoutMs', config.visibilityTimeoutMs, DEFAULT_VISIBILITY_TIMEOUT_MS),
+      pollIntervalMs: positive('pollIntervalMs', config.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS),
+      claimBatchSize: positive('claimBatchSize', config.claimBatchSize, DEFAULT_CLAIM_BATCH_SIZE),
+      deadLetterLimit: positive('deadLetterLimit', config.deadLetterLimit, DEFAULT_DEAD_LETTER_LIMIT),
+      uniqueId: () => `${this.idPrefix}${(this.sequence++).toString(36)}`,
+      ring: (queue) => this.ring(queue),
+      onError: (error) => config.onError?.(error),
+    };
+  }
+
+  async connect(): Promise<void> {
+    await this.connection.connect();
+    this.connected = true;
+  }
+
+  /** Stops consumers, waits for pending acks (unless `force`), closes the connections tq created. */
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await Promise.all([...this.consumers].map((consumer) => consumer.close()));
+    if (!options.force) await this.acks.drain();
+    this.pubsub.close();
+    await this.connection.close(options.force);
+  }
+
+  async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
+    await this.store([this.encode(queue, message, options)]);
+  }
+
+  /** Encodes (and size-checks) every message before sending any, then stores them in a few pipelined commands. */
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+    await this.store(messages.map((m) => this.encode(m.queue, m.message, m.options ?? {})));
+  }
+
+  /**
+   * Put bytes on a queue as they are (kombu bucket 0 = tq priority 9), without encoding or checks
+   * beyond the size limit. For tests and tools: this is how a poison message gets in.
+   */
+  async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
+    const bytes = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw);
+    this.checkSize(bytes.byteLength, `Raw message for queue ${queue}`);
+    await this.connection.command.lpush(this.keys.queue(queue).ready[0] as string, bytes);
+    await this.ring(queue);
+  }
+
+  async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    this.requireConnected();
+    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
+      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
+    }
+    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
+    const consumer = new RedisConsumer(this.context, [...queues], handler, options.prefetch, (closed) => this.consumers.delete(closed));
+    this.consumers.add(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  async purge(queue: string): Promise<number> {
+    const keys = this.keys.queue(queue);
+    return Number(await scripts.purge.run(this.requireConnected(), [...keys.ready, keys.delayed, keys.redelivered], []));
+  }
+
+  async size(queue: string): Promise<number> {
+    const keys = this.keys.queue(queue);
+    return Number(await scripts.size.run(this.requireConnected(), [...keys.ready, keys.delayed], []));
+  }
+
+  /**
+   * Delete every key of a queue: waiting, delayed, in-flight and dead messages, its doorbell and
+   * kombu binding (kombu's `queue_delete`). Consumers of it should be closed first.
+   */
+  async deleteQueue(queue: string): Promise<void> {
+    const client = this.requireConnected();
+    const keys = this.keys.queue(queue);
+    // Separate commands: in a cluster the doorbell and the binding live in other slots.
+    await Promise.all([
+      client.del(...keys.settleKeys),
+      client.del(keys.marker),
+      this.keys.cluster ? undefined : client.del(this.keys.binding(queue)),
+    ]);
+  }
+
+  async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
+    const stop = Number.isFinite(limit) ? Math.max(0, limit) - 1 : -1;
+    if (stop < -1 || limit === 0) return [];
+    const entries = await this.requireConnected().lrangeBuffer(this.keys.queue(queue).dead, 0, stop);
+    return entries.map((entry) => {
+      const newline = entry.indexOf(10);
+      const header = JSON.parse(entry.subarray(0, newline).toString('utf8')) as { reason: string; queue: string };
+      return { raw: new Uint8Array(entry.subarray(newline + 1)), reason: header.reason, queue: header.queue };
+    });
+  }
+
+  /** Whether consumption works: the connection is up and every consumer reached Redis recently. */
+  health(): RedisBrokerHealth {
+    const consumers = [...this.consumers].map((consumer) => consumer.health());
+    const staleAfterMs = 3 * this.context.pollIntervalMs + 2000;
+    const status = this.connection.status;
+    return {
+      healthy: this.connected && status === 'ready' && consumers.every((c) => c.lastContactMsAgo < staleAfterMs),
+      status,
+      consumers,
+      lastError: this.connection.lastError?.message,
+    };
+  }
+
+  private encode(queue: string, message: TaskMessage, options: PublishOptions): Encoded {
+    const bucket = kombuPriorityOf(options.priority ?? message.properties.priority);
+    // The envelope carries kombu's priority, so a Python restore puts it back in the same bucket.
+    const raw = toEnvelope({ ...message, properties: { ...message.properties, priority: bucket } }, { queue });
+    this.checkSize(Buffer.byteLength(raw), `Message ${message.headers.id} (${message.headers.task})`);
+    return { queue, bucket, raw, delayMs: Math.max(0, Math.round(options.delayMs ?? 0)) };
+  }
+
+  private async store(messages: readonly Encoded[]): Promise<void> {
+    const client = this.requireConnected();
+    const ready = new Map<string, string[]>();
+    const delayed = new Map<string, (string | number)[]>();
+    const queues = new Set<string>();
+    for (const m of messages) {
+      const keys = this.keys.queue(m.queue);
+      queues.add(m.queue);
+      if (m.delayMs > 0) {
+        const args = delayed.get(keys.delayed) ?? [];
+        args.push(m.delayMs, `${this.context.uniqueId()}|${m.bucket}|0|${m.raw}`);
+        delayed.set(keys.delayed, args);
+      } else {
+        const key = keys.ready[m.bucket] as string;
+        const raws = ready.get(key) ?? [];
+        raws.push(m.raw);
+        ready.set(key, raws);
+      }
+    }
+    const writes: Promise<unknown>[] = [];
+    for (const [key, raws] of ready) {
+      for (let i = 0; i < raws.length; i += PUSH_CHUNK) writes.push(client.lpush(key, ...raws.slice(i, i + PUSH_CHUNK)));
+    }
+    for (const [key, args] of delayed) {
+      for (let i = 0; i < args.length; i += 2 * PUSH_CHUNK) writes.push(scripts.delay.run(client, [key], args.slice(i, i + 2 * PUSH_CHUNK)));
+    }
+    // Standalone: one connection, so the doorbell cannot overtake the push. Cluster: the doorbell
+    // lives on another node, so ring only once the messages are stored.
+    if (this.keys.cluster) await Promise.all(writes);
+    await Promise.all([...writes, ...[...queues].map((queue) => this.ring(queue))]);
+  }
+
+  private async ring(queue: string): Promise<void> {
+    await this.connection.command.zadd(this.keys.queue(queue).marker, 0, 'ring');
+  }
+
+  private checkSize(bytes: number, what: string): void {
+    const limit = this.capabilities.maxMessageBytes;
+    if (bytes > limit) throw new PayloadTooLargeError(what, bytes, limit);
+  }
+
+  private requireConnected(): RedisClient {
+    if (!this.connected) throw new BrokerConnectionError('The Redis broker is not connected: call connect() first');
+    return this.connection.command;
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new ConfigurationError(`RedisBroker ${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,249 @@
+import type { DeliveryHandler, Subscription } from '@tq/core';
+import type { BrokerContext } from './broker-context.js';
+import { KOMBU_SEP, type QueueKeys } from './key-space.js';
+import { type ClaimedMessage, RedisDelivery } from './redis-delivery.js';
+import { type RedisClient, scripts } from './redis-script.js';
+
+/** How many delayed/expired messages one claim promotes or restores at most (no restore storms). */
+const HOUSEKEEPING_LIMIT = 500;
+/** A blocking wait that has not returned this long after its timeout is a stalled connection. */
+const STALL_GRACE_MS = 3000;
+
+/** What a consumer reports for `RedisBroker.health()`. */
+export interface ConsumerHealth {
+  queues: readonly string[];
+  /** Deliveries claimed and not settled yet. */
+  held: number;
+  /** Milliseconds since this consumer last completed a Redis call (claim, doorbell, heartbeat). */
+  lastContactMsAgo: number;
+}
+
+/**
+ * One `consume()` call. A single loop claims batches with `claim.lua` while there is room (at
+ * most `prefetch` unsettled handlers), and when every queue is empty waits for the first of:
+ * the doorbell (a BZPOPMIN on the queues' markers, on a dedicated connection), the next delayed
+ * message's due time (a local timer), or the poll interval (for messages pushed by producers that
+ * do not ring, such as Python Celery, and for restoring deliveries of dead consumers).
+ *
+ * A ticker extends every held delivery's deadline while the subscription is open (so nothing
+ * held by a live consumer is redelivered, whether its task runs or waits for a slot) and
+ * reconnects a doorbell connection that stalled.
+ */
+export class RedisConsumer implements Subscription {
+  private closed = false;
+  private running = 0;
+  private readonly held = new Map<string, Set<RedisDelivery>>();
+  private readonly keys: QueueKeys[];
+  private blocking: RedisClient | undefined;
+  private bell: Promise<void> | undefined;
+  private bellSince = 0;
+  private nextDueAt = Number.POSITIVE_INFINITY;
+  private readonly waiters = new Set<() => void>();
+  private ticker: NodeJS.Timeout | undefined;
+  private loopDone: Promise<void> | undefined;
+  private lastContactAt = performance.now();
+  private claims = 0;
+
+  constructor(
+    private readonly ctx: BrokerContext,
+    readonly queues: readonly string[],
+    private readonly handler: DeliveryHandler,
+    private readonly prefetch: number,
+    private readonly onClose: (consumer: RedisConsumer) => void,
+  ) {
+    this.keys = queues.map((queue) => ctx.keys.queue(queue));
+    for (const queue of queues) this.held.set(queue, new Set());
+  }
+
+  /** Open the doorbell connection and start the loop. */
+  async start(): Promise<void> {
+    this.blocking = await this.ctx.connection.dedicated('tq:consumer');
+    if (!this.ctx.keys.cluster) await this.declareBindings();
+    const tickMs = Math.max(10, Math.min(this.ctx.pollIntervalMs, this.ctx.visibilityTimeoutMs / 3));
+    this.ticker = setInterval(() => this.tick(), tickMs);
+    this.loopDone = this.loop();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.wakeUp();
+    if (this.blocking) this.ctx.connection.release(this.blocking);
+    await this.loopDone;
+    this.onClose(this);
+  }
+
+  health(): ConsumerHealth {
+    let held = 0;
+    for (const set of this.held.values()) held += set.size;
+    return { queues: this.queues, held, lastContactMsAgo: Math.round(performance.now() - this.lastContactAt) };
+  }
+
+  /** Claims handed out so far (for tests and metrics). */
+  get claimCalls(): number {
+    return this.claims;
+  }
+
+  private room(): number {
+    return this.prefetch - this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let backoffMs = 0;
+    while (!this.closed) {
+      try {
+        if (this.room() <= 0) {
+          await this.sleepUntilWoken(Number.POSITIVE_INFINITY);
+          continue;
+        }
+        const drained = await this.claimRound();
+        backoffMs = 0;
+        if (drained && !this.closed && this.room() > 0) await this.waitForWork();
+      } catch (error) {
+        if (this.closed) break;
+        this.ctx.onError(error);
+        backoffMs = Math.min(backoffMs * 2 || 50, 1000);
+        await this.sleepUntilWoken(backoffMs);
+      }
+    }
+  }
+
+  /**
+   * Claims from the queues in preference order until out of room. Returns true when every queue
+   * came back short (nothing more is ready), false when a claim was full (loop again).
+   */
+  private async claimRound(): Promise<boolean> {
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.queues.length; i++) {
+      const room = this.room();
+      if (room <= 0) return false;
+      const queue = this.queues[i] as string;
+      const keys = this.keys[i] as QueueKeys;
+      const want = Math.min(room, this.ctx.claimBatchSize);
+      const reply = (await scripts.claim.runBuffer(this.ctx.connection.command, keys.claimKeys, [
+        want,
+        this.ctx.visibilityTimeoutMs,
+        `${this.ctx.uniqueId()}.`,
+        HOUSEKEEPING_LIMIT,
+      ])) as (number | Buffer)[];
+      this.claims++;
+      this.contact();
+      const [now, due, more] = reply as [number, number, number];
+      if (due >= 0) nextDue = Math.min(nextDue, performance.now() + Math.max(0, due - now));
+      for (let j = 3; j + 3 < reply.length; j += 4) {
+        const claimed: ClaimedMessage = {
+          id: (reply[j] as Buffer).toString(),
+          deliveryCount: reply[j + 1] as number,
+          raw: reply[j + 3] as Buffer,
+        };
+        this.deliver(queue, keys, claimed);
+      }
+      if (more === 1) {
+        // Others may be idle while more waits: pass the doorbell on. Then start over at the first queue.
+        void this.ctx.ring(queue).catch(() => {});
+        this.nextDueAt = nextDue;
+        return false;
+      }
+    }
+    this.nextDueAt = nextDue;
+    return true;
+  }
+
+  private deliver(queue: string, keys: QueueKeys, claimed: ClaimedMessage): void {
+    const held = this.held.get(queue) as Set<RedisDelivery>;
+    const delivery = new RedisDelivery(this.ctx, keys, queue, claimed, (settled) => held.delete(settled));
+    if (this.closed) {
+      // Claimed while closing: never handed over, so it goes back untouched.
+      void delivery.release().catch((error: unknown) => this.ctx.onError(error));
+      return;
+    }
+    held.add(delivery);
+    this.running++;
+    // The handler runs in a microtask, never inside the claim loop. The worker's handler never
+    // rejects; a rejecting one is a caller bug and surfaces as an unhandled rejection.
+    void Promise.resolve()
+      .then(() => this.handler(delivery))
+      .finally(() => {
+        this.running--;
+        this.wakeUp();
+      });
+  }
+
+  /** Everything is empty: wait for the doorbell, the next due time, or the poll interval. */
+  private async waitForWork(): Promise<void> {
+    this.bell ??= this.ringable();
+    const dueInMs = this.nextDueAt - performance.now();
+    await Promise.race([this.bell, this.sleepUntilWoken(dueInMs)]);
+  }
+
+  /** One BZPOPMIN on the doorbells (never rejects: errors are reported and waited out). */
+  private async ringable(): Promise<void> {
+    this.bellSince = performance.now();
+    try {
+      const markers = this.keys.map((keys) => keys.marker);
+      const rung = await (this.blocking as RedisClient).bzpopmin(...markers, this.ctx.pollIntervalMs / 1000);
+      this.contact();
+      // Rung while this consumer has no room: pass it on to one that has.
+      if (rung && this.room() <= 0) {
+        const marker = String(rung[0]);
+        const queue = this.queues[this.keys.findIndex((keys) => keys.marker === marker)];
+        if (queue !== undefined) await this.ctx.ring(queue);
+      }
+    } catch (error) {
+      if (!this.closed) {
+        this.ctx.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      this.bell = undefined;
+    }
+  }
+
+  /** Resolves after `ms`, or earlier when a handler settles or the consumer closes. */
+  private sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
+      this.waiters.add(done);
+    });
+  }
+
+  private wakeUp(): void {
+    for (const done of [...this.waiters]) done();
+  }
+
+  /** Heartbeat held deliveries; reconnect a stalled doorbell. */
+  private tick(): void {
+    if (this.closed) return;
+    for (const [queue, held] of this.held) {
+      if (held.size === 0) continue;
+      const ids = [...held].map((delivery) => delivery.claimId);
+      const keys = this.ctx.keys.queue(queue);
+      Promise.resolve()
+        .then(() => scripts.extend.run(this.ctx.connection.command, [keys.unackedIndex], [this.ctx.visibilityTimeoutMs, ...ids]))
+        .then(() => this.contact(), (error: unknown) => this.ctx.onError(error));
+    }
+    const bellAgeMs = performance.now() - this.bellSince;
+    if (this.bell && this.blocking && bellAgeMs > this.ctx.pollIntervalMs + STALL_GRACE_MS) {
+      // The blocking call should have timed out long ago: the connection is dead without knowing it.
+      this.ctx.onError(new Error(`doorbell connection stalled for ${Math.round(bellAgeMs)} ms; reconnecting`));
+      this.bellSince = performance.now();
+      this.blocking.disconnect(true);
+    }
+  }
+
+  private contact(): void {
+    this.lastContactAt = performance.now();
+  }
+
+  /** kombu's binding of each queue to its direct exchange, as Python workers add it (spec §2.2). */
+  private async declareBindings(): Promise<void> {
+    const client = this.ctx.connection.command;
+    await Promise.all(this.queues.map((queue) => client.sadd(this.ctx.keys.binding(queue), `${queue}${KOMBU_SEP}${KOMBU_SEP}${queue}`)));
+  }
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Cluster, Redis } from 'ioredis';
+
+/** A connected ioredis client: a single node or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** An argument as ioredis sends it. */
+export type ScriptArg = string | number | Buffer;
+
+/**
+ * One Lua script from `./lua/<name>.lua`, run with EVALSHA and re-sent with EVAL when the server
+ * does not know it (first use, or after a restart emptied the script cache). Not registered on the
+ * client with `defineCommand`, so clients passed in by users are left untouched.
+ */
+export class RedisScript {
+  readonly lua: string;
+  readonly sha: string;
+
+  constructor(readonly name: string) {
+    this.lua = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+    this.sha = createHash('sha1').update(this.lua).digest('hex');
+  }
+
+  /** Run with string replies. */
+  run(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return client.evalsha(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+      if (!isNoScript(error)) throw error;
+      return client.eval(this.lua, keys.length, ...keys, ...args);
+    });
+  }
+
+  /** Run with binary-safe replies (message bytes come back as Buffers, exactly as stored). */
+  runBuffer(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    // ioredis generates evalshaBuffer/evalBuffer at run time but does not type them; callBuffer
+    // would lose its command name under auto-pipelining.
+    const buffered = client as unknown as BufferScripting;
+    return buffered.evalshaBuffer(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+      if (!isNoScript(error)) throw error;
+      return buffered.evalBuffer(this.lua, keys.length, ...keys, ...args);
+    });
+  }
+}
+
+interface BufferScripting {
+  evalshaBuffer(...args: ScriptArg[]): Promise<unknown>;
+  evalBuffer(...args: ScriptArg[]): Promise<unknown>;
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/** The broker's and backend's scripts, loaded once per process. */
+export const scripts = {
+  claim: new RedisScript('claim'),
+  settle: new RedisScript('settle'),
+  ack: new RedisScript('ack'),
+  extend: new RedisScript('extend'),
+  delay: new RedisScript('delay'),
+  size: new RedisScript('size'),
+  purge: new RedisScript('purge'),
+  setResult: new RedisScript('set-result'),
+  addChordPart: new RedisScript('add-chord-part'),
+};

@@ -1,0 +1,33 @@
+import { ConfigurationError, type TransportModule } from '@tq/core';
+import { RedisBroker } from './redis-broker.js';
+import { RedisResultBackend } from './redis-result-backend.js';
+
+/**
+ * `redis://` and `rediss://` for `createApp({ broker, backend })`. Options ride in the query
+ * string: broker `keyPrefix`, `visibilityTimeoutMs`, `maxMessageBytes`, `pollIntervalMs`,
+ * `claimBatchSize`, `deadLetterLimit`; backend `keyPrefix`, `expiresMs`; both `cluster=true`
+ * (more seeds with `nodes=h2:p2,h3:p3`).
+ */
+export const transport: TransportModule = {
+  schemes: ['redis', 'rediss'],
+  createBroker: (url) =>
+    new RedisBroker({
+      url,
+      keyPrefix: url.searchParams.get('keyPrefix') ?? undefined,
+      visibilityTimeoutMs: numberParam(url, 'visibilityTimeoutMs'),
+      maxMessageBytes: numberParam(url, 'maxMessageBytes'),
+      pollIntervalMs: numberParam(url, 'pollIntervalMs'),
+      claimBatchSize: numberParam(url, 'claimBatchSize'),
+      deadLetterLimit: numberParam(url, 'deadLetterLimit'),
+    }),
+  createResultBackend: (url) =>
+    new RedisResultBackend({ url, keyPrefix: url.searchParams.get('keyPrefix') ?? undefined, expiresMs: numberParam(url, 'expiresMs') }),
+};
+
+function numberParam(url: URL, key: string): number | undefined {
+  const value = url.searchParams.get(key);
+  if (value === null) return undefined;
+  const number = Number(value);
+  if (Number.isNaN(number)) throw new ConfigurationError(`Redis URL option ${key} must be a number, got '${value}'`);
+  return number;
+}

@@ -1,0 +1,32 @@
+/**
+ * Names of Celery's Redis result backend keys (spec §6.1). In cluster mode the group id is wrapped
+ * in a hash tag so a chord's `.j`, `.s` and `.t` share a slot (Celery has no cluster support, so
+ * nothing reads the untagged names there).
+ */
+export class ResultKeys {
+  /** Celery's rule: a `global_keyprefix` gets `_` unless it already ends in one of `:_-.`. */
+  private readonly prefix: string;
+
+  constructor(
+    keyPrefix: string,
+    private readonly cluster: boolean,
+  ) {
+    this.prefix = keyPrefix === '' || /[:_\-.]$/.test(keyPrefix) ? keyPrefix : `${keyPrefix}_`;
+  }
+
+  /** `celery-task-meta-<id>`; also the channel its writes are published on. */
+  task(taskId: string): string {
+    return `${this.prefix}celery-task-meta-${taskId}`;
+  }
+
+  /** `celery-taskset-meta-<gid>`: a saved group. */
+  group(groupId: string): string {
+    return `${this.prefix}celery-taskset-meta-${groupId}`;
+  }
+
+  /** The chord's join set `.j`, size `.s`, extra count `.t` and tq's seen-ids record `.tq`. */
+  chord(groupId: string): [j: string, s: string, t: string, tq: string] {
+    const base = this.group(this.cluster ? `{${groupId}}` : groupId);
+    return [`${base}.j`, `${base}.s`, `${base}.t`, `${base}.tq`];
+  }
+}

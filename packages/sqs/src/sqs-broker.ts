@@ -1,0 +1,476 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  type Broker,
+  type BrokerCapabilities,
+  BrokerConnectionError,
+  ConfigurationError,
+  type ConsumeOptions,
+  type DeadLetter,
+  type DeliveryHandler,
+  type OutgoingMessage,
+  PayloadTooLargeError,
+  type PublishOptions,
+  type Subscription,
+  type TaskMessage,
+  UnsupportedCapabilityError,
+} from '@tq/core';
+import { Batcher } from './batcher.js';
+import { type OutgoingSqsMessage, sqsId, sqsText, stringAttributes } from './outgoing.js';
+import { encodeSqsBody } from './sqs-body.js';
+import { type ResolvedSqsBrokerConfig, resolveConfig, type SqsBrokerConfig } from './sqs-broker-config.js';
+import { SqsConsumer } from './sqs-consumer.js';
+import { DELIVERY_OFFSET_ATTRIBUTE, type DeliveryOperations, type SqsDelivery } from './sqs-delivery.js';
+import { isQueueMissing, sqsError } from './sqs-errors.js';
+import { type QueueInfo, SqsQueues } from './sqs-queues.js';
+
+/** SQS batch calls take at most 10 entries. */
+const BATCH_SIZE = 10;
+/** Retries of batch entries that failed on SQS's side (throttling, internal errors). */
+const ENTRY_RETRIES = 3;
+/** Attributes of a dead letter. */
+const REASON_ATTRIBUTE = 'tq-reason';
+const QUEUE_ATTRIBUTE = 'tq-queue';
+const DEAD_AT_ATTRIBUTE = 'tq-dead-lettered-at';
+/** How long `deadLetters()` keeps the messages it reads invisible (it makes them visible again when done). */
+const DEAD_LETTER_READ_SECONDS = 30;
+
+/**
+ * The SQS broker, for standard or (with `fifo: true`) FIFO queues, on AWS or any SQS-compatible
+ * server. Messages are kombu's: the JSON envelope base64-encoded as the MessageBody, in queues
+ * named like kombu names them, so Celery workers and tq workers share queues.
+ *
+ * Every call that can carry 10 messages does: publishes made in the same event-loop turn share a
+ * SendMessageBatch, receives ask for 10 once there is room for 10, acks wait a few ms for company
+ * in a DeleteMessageBatch, and visibility changes (nacks, heartbeats) are batched the same way.
+ */
+export class SqsBroker implements Broker {
+  readonly capabilities: BrokerCapabilities;
+  private readonly settings: ResolvedSqsBrokerConfig;
+  private readonly queues: SqsQueues;
+  private sqs: SQSClient | undefined;
+  private connected = false;
+  private closing: Promise<void> | undefined;
+  private readonly consumers = new Set<SqsConsumer>();
+  private readonly sends: Batcher<OutgoingSqsMessage>;
+  private readonly deletes: Batcher<string>;
+  private readonly visibility: Batcher<{ receiptHandle: string; seconds: number }>;
+  private readonly operations: DeliveryOperations;
+  private readonly reportError: (error: Error) => void;
+
+  constructor(private readonly config: SqsBrokerConfig = {}) {
+    this.settings = resolveConfig(config);
+    const fifo = this.settings.fifo;
+    this.capabilities = {
+      // DelaySeconds, whole seconds (rounded up), at most 15 minutes; FIFO queues have no per-message delay.
+      delay: fifo ? false : { maxDelayMs: this.settings.maxDelayMs, emulated: false },
+      priority: false,
+      ack: 'per-message',
+      visibilityTimeout: true,
+      extendVisibility: true,
+      deadLetter: true,
+      // FIFO: MessageGroupId = orderingKey. Standard queues promise no order at all.
+      ordering: fifo ? 'per-key' : 'none',
+      // SQS has no fan-out: revoke travels through the result backend.
+      broadcast: false,
+      batchPublish: true,
+      maxMessageBytes: this.settings.maxMessageBytes,
+    };
+    this.queues = new SqsQueues(() => this.client(), this.settings);
+    this.sends = new Batcher({
+      maxItems: BATCH_SIZE,
+      maxBytes: this.settings.maxMessageBytes,
+      sizeOf: (m) => m.bytes,
+      window: 'tick',
+      serial: fifo,
+      send: (url, items) => this.sendBatch(url, items),
+    });
+    this.deletes = new Batcher({
+      maxItems: BATCH_SIZE,
+      window: this.settings.ackBatchWindowMs,
+      send: (url, handles) => this.deleteBatch(url, handles),
+    });
+    this.visibility = new Batcher({
+      maxItems: BATCH_SIZE,
+      window: this.settings.ackBatchWindowMs,
+      send: (url, items) => this.visibilityBatch(url, items),
+    });
+    this.reportError = config.onError ?? throttledStderr();
+    this.operations = {
+      maxDelayMs: this.settings.maxDelayMs,
+      deleteMessage: (url, handle) => this.deletes.add(url, handle),
+      changeVisibility: (url, handle, seconds) => this.visibility.add(url, { receiptHandle: handle, seconds }),
+      resend: (delivery, delaySeconds) => this.resend(delivery, delaySeconds),
+      deadLetter: (delivery, reason) => this.moveToDeadLetters(delivery, reason),
+    };
+  }
+
+  /** The SQS queue name a tq queue lives in (kombu's mapping, plus `.fifo` on a FIFO broker). */
+  sqsQueueName(queue: string): string {
+    return this.queues.info(queue).sqsName;
+  }
+
+  /** Creates the SQS client (no network I/O: SQS has no connection; the first call shows whether it is reachable). */
+  async connect(): Promise<void> {
+    if (this.closing) await this.closing;
+    if (this.connected) return;
+    this.sqs = this.config.client ?? new SQSClient(this.config.clientConfig ?? {});
+    this.connected = true;
+  }
+
+  /**
+   * Stops consumers, waits for their polls in flight (releasing what they bring) and for pending
+   * acks, then destroys the client tq created (never one passed in). `force` aborts the polls and
+   * does not wait.
+   */
+  close(options: { force?: boolean } = {}): Promise<void> {
+    if (!this.connected) return this.closing ?? Promise.resolve();
+    this.connected = false;
+    this.closing = this.shutdown(options.force ?? false).finally(() => {
+      this.closing = undefined;
+    });
+    return this.closing;
+  }
+
+  async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
+    this.requireConnected();
+    const info = this.queues.info(queue);
+    const outgoing = this.encode(info, message, options);
+    const url = await this.queues.url(info);
+    await this.sends.add(url, outgoing);
+  }
+
+  /** Checks and encodes every message before sending any (all or nothing on size); then SendMessageBatch, 10 a call. */
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+    this.requireConnected();
+    const infos = messages.map((m) => this.queues.info(m.queue));
+    const outgoing = messages.map((m, i) => this.encode(infos[i] as QueueInfo, m.message, m.options ?? {}));
+    const urls = await Promise.all(infos.map((info) => this.queues.url(info)));
+    await Promise.all(outgoing.map((m, i) => this.sends.add(urls[i] as string, m)));
+  }
+
+  /**
+   * Puts a body on a queue exactly as given (no envelope, no checks but the size): for tests and
+   * tools, e.g. a poison message. `Uint8Array` must be UTF-8 (an SQS body is text).
+   */
+  async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
+    this.requireConnected();
+    const info = this.queues.info(queue);
+    const body = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > this.settings.maxMessageBytes) throw new PayloadTooLargeError(`Raw message for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
+    const id = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const url = await this.queues.url(info);
+    await this.sends.add(url, { body, bytes, ...(info.fifo ? { groupId: id, deduplicationId: id } : {}) });
+  }
+
+  async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    this.requireConnected();
+    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
+      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
+    }
+    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
+    const infos = [...new Set(queues)].map((q) => this.queues.info(q));
+    // Resolve (and create) the queues first, so a wrong name or missing permission fails here, not in a poll.
+    await Promise.all(infos.map((info) => this.queues.url(info)));
+    const consumer = new SqsConsumer(
+      {
+        ...this.operations,
+        url: (info) => this.queues.url(info),
+        forgetUrl: (info) => this.queues.forget(info.sqsName),
+        receive: (url, info, max, signal) => this.receive(url, info, max, signal),
+        release: (url, handles) => Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).then(() => {}),
+        onError: this.reportError,
+      },
+      {
+        queues: infos,
+        handler,
+        prefetch: options.prefetch,
+        waitTimeSeconds: this.settings.waitTimeSeconds,
+        maxReceivesPerQueue: this.settings.maxReceivesPerQueue,
+        onClose: () => {},
+      },
+    );
+    this.consumers.add(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  /** PurgeQueue; returns how many messages were waiting (ready + delayed) just before. */
+  async purge(queue: string): Promise<number> {
+    this.requireConnected();
+    const info = this.queues.info(queue);
+    const url = await this.queues.existingUrl(info.sqsName);
+    if (!url) return 0;
+    const waiting = await this.waiting(url, info);
+    try {
+      await this.client().send(new PurgeQueueCommand({ QueueUrl: url }));
+    } catch (error) {
+      if (isQueueMissing(error)) return 0;
+      throw sqsError(`PurgeQueue(${info.sqsName}) (SQS allows one purge per queue every 60 s)`, error);
+    }
+    return waiting;
+  }
+
+  /** ApproximateNumberOfMessages + ApproximateNumberOfMessagesDelayed (exact on ElasticMQ, approximate on AWS). */
+  async size(queue: string): Promise<number> {
+    this.requireConnected();
+    const info = this.queues.info(queue);
+    const url = await this.queues.existingUrl(info.sqsName);
+    return url ? this.waiting(url, info) : 0;
+  }
+
+  /**
+   * Reads up to `limit` messages of the queue's dead-letter queue without removing them: they are
+   * received, then made visible again. Reasons come from the `tq-reason` attribute; messages that
+   * SQS moved there by a RedrivePolicy have none and say so.
+   */
+  async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
+    this.requireConnected();
+    const info = this.queues.info(queue);
+    const url = await this.queues.existingUrl(this.queues.deadLetterName(info));
+    if (!url || limit <= 0) return [];
+    const read = new Map<string, Message>();
+    try {
+      while (read.size < limit) {
+        const { Messages = [] } = await this.client().send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: Math.min(BATCH_SIZE, limit - read.size),
+            VisibilityTimeout: DEAD_LETTER_READ_SECONDS,
+            // Long enough for AWS to look at every server, and for a dead letter being written right now.
+            WaitTimeSeconds: 1,
+            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        const fresh = Messages.filter((m) => m.MessageId && !read.has(m.MessageId));
+        if (fresh.length === 0) break;
+        for (const m of fresh) read.set(m.MessageId as string, m);
+      }
+    } catch (error) {
+      throw sqsError(`ReceiveMessage(${this.queues.deadLetterName(info)})`, error);
+    } finally {
+      const handles = [...read.values()].map((m) => m.ReceiptHandle as string);
+      await Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).catch((error: unknown) =>
+        this.reportError(sqsError('making dead letters visible again', error)),
+      );
+    }
+    return [...read.values()].map((m) => ({
+      raw: Buffer.from(m.Body ?? '', 'utf8'),
+      reason:
+        m.MessageAttributes?.[REASON_ATTRIBUTE]?.StringValue ??
+        `moved by the SQS redrive policy of ${info.sqsName} after ${m.Attributes?.ApproximateReceiveCount ?? 'too many'} receives`,
+      queue: m.MessageAttributes?.[QUEUE_ATTRIBUTE]?.StringValue ?? queue,
+    }));
+  }
+
+  private async shutdown(force: boolean): Promise<void> {
+    const consumers = [...this.consumers];
+    this.consumers.clear();
+    for (const consumer of consumers) {
+      if (force) consumer.abort();
+      else await consumer.close();
+    }
+    if (!force) {
+      await Promise.all(consumers.map((c) => c.finished));
+      await Promise.all([this.sends.flush(), this.deletes.flush(), this.visibility.flush()]);
+    }
+    if (!this.config.client) this.sqs?.destroy();
+    this.sqs = undefined;
+  }
+
+  private client(): SQSClient {
+    if (!this.sqs) throw new BrokerConnectionError('The SQS broker is not connected: call connect() first');
+    return this.sqs;
+  }
+
+  private requireConnected(): void {
+    if (!this.connected) throw new BrokerConnectionError('The SQS broker is not connected: call connect() first');
+  }
+
+  private encode(info: QueueInfo, message: TaskMessage, options: PublishOptions): OutgoingSqsMessage {
+    const name = message.headers.task;
+    if (options.priority !== undefined) {
+      throw new UnsupportedCapabilityError('priority', `SQS has no priorities; remove 'priority' from the call of '${name}' (or use a queue per priority).`);
+    }
+    if (options.orderingKey !== undefined && !info.fifo) {
+      throw new UnsupportedCapabilityError('ordering', `Standard SQS queues do not order messages; use a FIFO broker (fifo: true) for 'orderingKey' on '${name}'.`);
+    }
+    const delayMs = options.delayMs ?? 0;
+    if (delayMs > 0 && info.fifo) {
+      throw new UnsupportedCapabilityError('delay', `SQS FIFO queues cannot delay single messages, so '${name}' cannot have a countdown, eta or retry backoff here.`);
+    }
+    if (delayMs > this.settings.maxDelayMs) {
+      throw new ConfigurationError(`SQS delays at most ${this.settings.maxDelayMs} ms per message, got ${delayMs} for '${name}' (core hops longer delays).`);
+    }
+    const body = encodeSqsBody(message, info.name, this.settings.base64);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > this.settings.maxMessageBytes) {
+      throw new PayloadTooLargeError(`Message ${message.headers.id} (${name}) for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
+    }
+    const outgoing: OutgoingSqsMessage = { body, bytes };
+    if (delayMs > 0) outgoing.delaySeconds = Math.ceil(delayMs / 1000);
+    if (info.fifo) {
+      const id = message.headers.id;
+      outgoing.groupId = sqsId(options.orderingKey ?? this.settings.defaultMessageGroupId ?? id);
+      // The task id deduplicates a publish repeated within SQS's 5 minutes; a retry is a new message.
+      outgoing.deduplicationId = sqsId(message.headers.retries > 0 ? `${id}-retry-${message.headers.retries}` : id);
+    }
+    return outgoing;
+  }
+
+  private async receive(url: string, info: QueueInfo, max: number, signal: AbortSignal): Promise<Message[]> {
+    const { Messages = [] } = await this.client().send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: this.settings.waitTimeSeconds,
+        VisibilityTimeout: info.visibilitySeconds,
+        MessageSystemAttributeNames: info.fifo ? ['ApproximateReceiveCount', 'MessageGroupId'] : ['ApproximateReceiveCount'],
+        MessageAttributeNames: [DELIVERY_OFFSET_ATTRIBUTE],
+      }),
+      { abortSignal: signal },
+    );
+    return Messages;
+  }
+
+  private async waiting(url: string, info: QueueInfo): Promise<number> {
+    try {
+      const { Attributes = {} } = await this.client().send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    } catch (error) {
+      if (isQueueMissing(error)) return 0;
+      throw sqsError(`GetQueueAttributes(${info.sqsName})`, error);
+    }
+  }
+
+  /** A delayed nack on a standard queue: the same body again with DelaySeconds, then this copy deleted. */
+  private async resend(delivery: SqsDelivery, delaySeconds: number): Promise<void> {
+    const offset = String(delivery.deliveryCount);
+    const attributes = { [DELIVERY_OFFSET_ATTRIBUTE]: { DataType: 'Number', StringValue: offset } };
+    const bytes = Buffer.byteLength(delivery.body) + DELIVERY_OFFSET_ATTRIBUTE.length + 'Number'.length + offset.length;
+    await this.sends.add(delivery.url, { body: delivery.body, bytes, delaySeconds, attributes });
+    await this.deletes.add(delivery.url, delivery.receiptHandle);
+  }
+
+  /** Copy to the dead-letter queue with the reason as attributes, then delete the original. */
+  private async moveToDeadLetters(delivery: SqsDelivery, reason: string): Promise<void> {
+    const info = delivery.info;
+    const url = await this.queues.deadLetterUrl(info);
+    const bodyBytes = Buffer.byteLength(delivery.body);
+    const fixed = stringAttributes({ [QUEUE_ATTRIBUTE]: info.name, [DEAD_AT_ATTRIBUTE]: new Date().toISOString(), [REASON_ATTRIBUTE]: '' });
+    // The reason gets whatever room the size limit leaves (a message at the limit keeps a short one).
+    const room = Math.max(0, Math.min(16_384, this.settings.maxMessageBytes - bodyBytes - fixed.bytes));
+    const { attributes, bytes } = stringAttributes({
+      [REASON_ATTRIBUTE]: sqsText(reason, room) || '(reason cut: no room left under the size limit)',
+      [QUEUE_ATTRIBUTE]: info.name,
+      [DEAD_AT_ATTRIBUTE]: new Date().toISOString(),
+    });
+    const outgoing: OutgoingSqsMessage = { body: delivery.body, bytes: bodyBytes + bytes, attributes };
+    if (info.fifo) {
+      outgoing.groupId = sqsId(delivery.groupId ?? delivery.messageId);
+      outgoing.deduplicationId = sqsId(`dead-${delivery.messageId}`);
+    }
+    await this.sends.add(url, outgoing);
+    await this.deletes.add(delivery.url, delivery.receiptHandle);
+  }
+
+  private async sendBatch(url: string, items: readonly OutgoingSqsMessage[]): Promise<readonly (Error | undefined)[]> {
+    return this.withEntryRetries('SendMessageBatch', items, async (indexes) => {
+      const { Failed = [] } = await this.client().send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: indexes.map((i) => {
+            const m = items[i] as OutgoingSqsMessage;
+            return {
+              Id: String(i),
+              MessageBody: m.body,
+              DelaySeconds: m.delaySeconds,
+              MessageGroupId: m.groupId,
+              MessageDeduplicationId: m.deduplicationId,
+              MessageAttributes: m.attributes,
+            };
+          }),
+        }),
+      );
+      return Failed;
+    });
+  }
+
+  private async deleteBatch(url: string, handles: readonly string[]): Promise<readonly (Error | undefined)[]> {
+    return this.withEntryRetries('DeleteMessageBatch', handles, async (indexes) => {
+      const { Failed = [] } = await this.client().send(
+        new DeleteMessageBatchCommand({ QueueUrl: url, Entries: indexes.map((i) => ({ Id: String(i), ReceiptHandle: handles[i] })) }),
+      );
+      return Failed;
+    });
+  }
+
+  private async visibilityBatch(url: string, items: readonly { receiptHandle: string; seconds: number }[]): Promise<readonly (Error | undefined)[]> {
+    return this.withEntryRetries('ChangeMessageVisibilityBatch', items, async (indexes) => {
+      const { Failed = [] } = await this.client().send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: url,
+          Entries: indexes.map((i) => ({ Id: String(i), ReceiptHandle: items[i]?.receiptHandle, VisibilityTimeout: items[i]?.seconds })),
+        }),
+      );
+      return Failed;
+    });
+  }
+
+  /**
+   * Runs a batch call and retries the entries that failed on SQS's side (`SenderFault: false`:
+   * throttling, internal errors) a few times; entries SQS refused (`SenderFault: true`) fail
+   * with SQS's code and message. A call that fails as a whole fails every entry.
+   */
+  private async withEntryRetries<T>(
+    action: string,
+    items: readonly T[],
+    call: (indexes: number[]) => Promise<{ Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[]>,
+  ): Promise<(Error | undefined)[]> {
+    const outcomes: (Error | undefined)[] = items.map(() => undefined);
+    let pending = items.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      let failed: Awaited<ReturnType<typeof call>>;
+      try {
+        failed = await call(pending);
+      } catch (error) {
+        const wrapped = sqsError(action, error);
+        for (const i of pending) outcomes[i] = wrapped;
+        return outcomes;
+      }
+      const retry: number[] = [];
+      for (const entry of failed) {
+        const i = Number(entry.Id);
+        const error = new BrokerConnectionError(`SQS ${action} entry failed: ${entry.Code ?? 'Error'}: ${entry.Message ?? ''}`, { cause: entry });
+        if (!entry.SenderFault && attempt < ENTRY_RETRIES) retry.push(i);
+        else outcomes[i] = error;
+      }
+      pending = retry;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+    return outcomes;
+  }
+}
+
+/** Default `onError`: one stderr line per distinct message, repeated at most once a minute. */
+function throttledStderr(): (error: Error) => void {
+  const lastShown = new Map<string, number>();
+  return (error) => {
+    const now = Date.now();
+    if ((lastShown.get(error.message) ?? Number.NEGATIVE_INFINITY) > now - 60_000) return;
+    lastShown.set(error.message, now);
+    process.stderr.write(`[tq/sqs] ${error.message}\n`);
+  };
+}

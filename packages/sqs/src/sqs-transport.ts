@@ -1,0 +1,72 @@
+import type { SQSClientConfig } from '@aws-sdk/client-sqs';
+import { ConfigurationError, type TransportModule } from '@tq/core';
+import type { SqsBrokerConfig } from './sqs-broker-config.js';
+import { SqsBroker } from './sqs-broker.js';
+
+/**
+ * The `sqs://` transport (a broker only: SQS is no result backend; pair it with `redis://`).
+ *
+ * - `sqs://` — AWS, with the SDK's default credential chain and region (`AWS_REGION`, ...).
+ * - `sqs://?region=eu-west-1` — AWS in that region.
+ * - `sqs://KEY:SECRET@127.0.0.1:9324?region=us-east-1` — an SQS-compatible server at
+ *   `http://127.0.0.1:9324` (https with `?tls=true`, and for `*.amazonaws.com` hosts) with explicit
+ *   credentials (URL-encode the secret). Without them the default chain is used.
+ *
+ * Query parameters: `region`, `fifo=true`, `queueNamePrefix`, `visibilityTimeout` (seconds, as
+ * kombu) or `visibilityTimeoutMs`, `waitTimeSeconds`, `maxMessageBytes`, `maxReceiveCount`
+ * (adds a RedrivePolicy), `deadLetterSuffix`, `base64=false`, `createQueues=false`.
+ */
+export const sqsTransport: TransportModule = {
+  schemes: ['sqs'],
+  createBroker: (url) => new SqsBroker(sqsConfigFromUrl(url)),
+};
+
+/** The broker configuration an `sqs://` URL stands for. */
+export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
+  const params = url.searchParams;
+  const clientConfig: SQSClientConfig = {};
+  const region = params.get('region');
+  if (region) clientConfig.region = region;
+  if (url.hostname) {
+    const tls = params.get('tls') === 'true' || url.hostname.endsWith('.amazonaws.com');
+    clientConfig.endpoint = `${tls ? 'https' : 'http'}://${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    // An SQS-compatible server needs some region to sign with; AWS endpoints imply theirs.
+    clientConfig.region ??= 'us-east-1';
+  }
+  if (url.username) {
+    if (!url.password) throw new ConfigurationError('sqs:// URL: credentials need both parts, sqs://ACCESS_KEY_ID:SECRET_ACCESS_KEY@host');
+    clientConfig.credentials = { accessKeyId: decodeURIComponent(url.username), secretAccessKey: decodeURIComponent(url.password) };
+  }
+  const config: SqsBrokerConfig = { clientConfig };
+  const visibilitySeconds = number(params, 'visibilityTimeout');
+  const deadLetterSuffix = params.get('deadLetterSuffix');
+  const maxReceiveCount = number(params, 'maxReceiveCount');
+  if (params.has('fifo')) config.fifo = bool(params, 'fifo');
+  if (params.has('queueNamePrefix')) config.queueNamePrefix = params.get('queueNamePrefix') ?? '';
+  if (visibilitySeconds !== undefined) config.visibilityTimeoutMs = visibilitySeconds * 1000;
+  const visibilityMs = number(params, 'visibilityTimeoutMs');
+  if (visibilityMs !== undefined) config.visibilityTimeoutMs = visibilityMs;
+  config.waitTimeSeconds = number(params, 'waitTimeSeconds');
+  config.maxMessageBytes = number(params, 'maxMessageBytes');
+  if (params.has('base64')) config.base64 = bool(params, 'base64');
+  if (params.has('createQueues')) config.createQueues = bool(params, 'createQueues');
+  if (deadLetterSuffix !== null || maxReceiveCount !== undefined) {
+    config.deadLetter = { ...(deadLetterSuffix !== null ? { queueSuffix: deadLetterSuffix } : {}), maxReceiveCount };
+  }
+  return config;
+}
+
+function number(params: URLSearchParams, key: string): number | undefined {
+  const value = params.get(key);
+  if (value === null) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || Number.isNaN(parsed)) throw new ConfigurationError(`sqs:// URL: ${key} must be a number, got '${value}'`);
+  return parsed;
+}
+
+function bool(params: URLSearchParams, key: string): boolean {
+  const value = params.get(key);
+  if (value === '' || value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigurationError(`sqs:// URL: ${key} must be true or false, got '${value}'`);
+}
