@@ -3,5 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*/vitest.config.ts', 'integration/vitest.config.ts'],
+    reporters: ['default', './tools/summary-reporter.ts'],
   },
 });

@@ -28,7 +28,6 @@ export function testConfig(overrides: KafkaBrokerConfig = {}): KafkaBrokerConfig
     heartbeatIntervalMs: 100,
     rebalanceTimeoutMs: 10_000,
     maxWaitMs: 100,
-    joinSettleMs: 300,
     visibilityTimeoutMs: 2000,
     ...overrides,
   };

@@ -36,12 +36,6 @@ export interface KafkaBrokerConfig {
   /** Fetch long-poll; also how late a resumed partition can start fetching again. Default 250. */
   maxWaitMs?: number;
   /**
-   * After each group join, wait this long before starting new tasks, so workers starting together
-   * settle into one assignment instead of each grabbing partitions for a moment (a client-side
-   * `group.initial.rebalance.delay.ms`). Default 0.
-   */
-  joinSettleMs?: number;
-  /**
    * Records a partition may hold between its committed offset and the newest fetched one (running,
    * waiting, or done but behind an unfinished one). At this many the partition pauses. Default 1000.
    */

@@ -31,7 +31,6 @@ const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs'> = {
   heartbeatIntervalMs: 3000,
   rebalanceTimeoutMs: 60_000,
   maxWaitMs: 250,
-  joinSettleMs: 0,
   maxUncommitted: 1000,
   maxMessageBytes: 1_000_000,
 };
@@ -97,7 +96,9 @@ export class KafkaBroker implements Broker {
       try {
         await this.client.connect();
       } catch (cause) {
-        throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, { cause });
+        throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, {
+          cause,
+        });
       }
       this.connected = true;
     })().finally(() => {
@@ -202,6 +203,7 @@ export class KafkaBroker implements Broker {
   /** Reads the dead-letter topic from its start (a throwaway consumer group; an admin tool, not a hot path). */
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const topics = await this.topics(queue);
+    await this.drainSends(); // read this process's own dead-letter writes
     const records = await this.live().read(topics.dead, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
     return records.map((record) => ({
       raw: new Uint8Array(record.value),
@@ -217,7 +219,9 @@ export class KafkaBroker implements Broker {
     await this.live().deleteTopics([topics.main, ...topics.delays.map((d) => d.topic), topics.dead]);
   }
 
-  private async census(queue: string): Promise<{ total: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
+  private async census(
+    queue: string,
+  ): Promise<{ total: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
     const topics = await this.topics(queue);
     const client = this.live();
     const groupId = `${this.config.groupPrefix}${queue}`;
@@ -318,13 +322,22 @@ export class KafkaBroker implements Broker {
               for (const b of batch) b.resolve();
             },
             (error: unknown) => {
-              for (const b of batch) b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
+              for (const b of batch)
+                b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
             },
           );
         this.sending.add(sent);
         void sent.finally(() => this.sending.delete(sent));
       });
     });
+  }
+
+  /** Resolves once every send started before the call has been answered. */
+  private async drainSends(): Promise<void> {
+    while (this.outbox.length > 0 || this.outboxScheduled || this.sending.size > 0) {
+      await Promise.allSettled([...this.sending]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private checkSize(value: Buffer, what: string): void {
@@ -348,18 +361,27 @@ function keyOf(orderingKey: string | undefined): Buffer | null {
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function resolveConfig(config: KafkaBrokerConfig): ResolvedKafkaBrokerConfig {
   const resolved = { ...DEFAULTS, ...stripUndefined(config) } as ResolvedKafkaBrokerConfig;
-  const positive = ['partitions', 'visibilityTimeoutMs', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs', 'maxWaitMs', 'maxUncommitted', 'maxMessageBytes'] as const;
+  const positive = [
+    'partitions',
+    'visibilityTimeoutMs',
+    'sessionTimeoutMs',
+    'heartbeatIntervalMs',
+    'rebalanceTimeoutMs',
+    'maxWaitMs',
+    'maxUncommitted',
+    'maxMessageBytes',
+  ] as const;
   for (const name of positive) {
     const value = resolved[name];
     if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`KafkaBroker ${name} must be a positive number, got ${value}`);
-  }
-  if (!Number.isFinite(resolved.joinSettleMs) || resolved.joinSettleMs < 0) {
-    throw new ConfigurationError(`KafkaBroker joinSettleMs must be 0 or more, got ${resolved.joinSettleMs}`);
   }
   const tiers = resolved.delayTiersMs;
   if (tiers.length === 0 || tiers.some((t, i) => !Number.isSafeInteger(t) || t <= 0 || (i > 0 && t <= (tiers[i - 1] as number)))) {

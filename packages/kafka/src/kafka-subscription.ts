@@ -5,7 +5,7 @@ import { type OwnedPartition, QueueConsumer, type QueueConsumerContext } from '.
 import type { QueueTopics } from './topics.js';
 
 /** What the subscription needs from its broker besides what queue consumers need. */
-export interface SubscriptionContext extends Omit<QueueConsumerContext, 'wake' | 'joined'> {
+export interface SubscriptionContext extends Omit<QueueConsumerContext, 'wake'> {
   /** Called once when the subscription has left every group (the broker forgets it). */
   onStopped(subscription: KafkaSubscription): void;
 }
@@ -24,8 +24,6 @@ export class KafkaSubscription implements Subscription {
   /** Handed out, not settled. */
   private readonly outstanding = new Set<KafkaDelivery>();
   private closed = false;
-  private holdUntil = 0;
-  private holdTimer: NodeJS.Timeout | undefined;
   private wakePending = false;
   private lingerTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
@@ -45,7 +43,6 @@ export class KafkaSubscription implements Subscription {
       send: (records) => ctx.send(records),
       report: (error) => ctx.report(error),
       wake: () => this.wake(),
-      joined: () => this.onJoined(),
     };
     this.consumers = topics.map((t) => new QueueConsumer(t, consumerCtx));
   }
@@ -81,7 +78,6 @@ export class KafkaSubscription implements Subscription {
   stop(): Promise<void> {
     this.closed = true;
     clearTimeout(this.lingerTimer);
-    clearTimeout(this.holdTimer);
     this.stopping ??= Promise.allSettled(this.consumers.map((c) => c.stop())).then(() => this.ctx.onStopped(this));
     return this.stopping;
   }
@@ -97,14 +93,6 @@ export class KafkaSubscription implements Subscription {
     if (this.closed && this.outstanding.size === 0) this.lingerDone?.();
   }
 
-  private onJoined(): void {
-    const settle = this.ctx.config.joinSettleMs;
-    if (settle <= 0) return;
-    this.holdUntil = Date.now() + settle;
-    clearTimeout(this.holdTimer);
-    this.holdTimer = setTimeout(() => this.wake(), settle);
-  }
-
   private wake(): void {
     if (this.wakePending) return;
     this.wakePending = true;
@@ -115,7 +103,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   private dispatch(): void {
-    if (this.closed || Date.now() < this.holdUntil) return;
+    if (this.closed) return;
     while (this.inflight < this.prefetch) {
       const next = this.next();
       if (!next) return;

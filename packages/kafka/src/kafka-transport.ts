@@ -10,7 +10,6 @@ const NUMBER_PARAMS = [
   'heartbeatIntervalMs',
   'rebalanceTimeoutMs',
   'maxWaitMs',
-  'joinSettleMs',
   'maxUncommitted',
   'maxMessageBytes',
 ] as const;

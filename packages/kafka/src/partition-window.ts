@@ -170,7 +170,10 @@ export class PartitionWindow {
       const entry = this.entries[i] as WindowEntry;
       if (entry.status === 'done') {
         if (open) open[1] = entry.offset;
-        else d.push((open = [entry.offset, entry.offset]));
+        else {
+          open = [entry.offset, entry.offset];
+          d.push(open);
+        }
       } else {
         open = undefined;
         if (entry.deliveries > n) n = entry.deliveries;

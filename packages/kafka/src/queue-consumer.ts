@@ -3,6 +3,7 @@ import type { GroupConsumer, IncomingRecord, KafkaClient, OutgoingRecord } from 
 import type { ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
 import { PartitionWindow, type WindowEntry } from './partition-window.js';
 import { HEADER, intHeader } from './record-headers.js';
+import { assignSticky, decodeMemberState, encodeMemberState, type MemberState } from './sticky-assignment.js';
 import type { QueueTopics } from './topics.js';
 
 /** What a queue consumer needs from its broker and subscription. */
@@ -13,8 +14,6 @@ export interface QueueConsumerContext {
   send(records: OutgoingRecord[]): Promise<void>;
   /** Records arrived or a slot freed: hand out work soon. */
   wake(): void;
-  /** A join just happened: hold new work back for the settle period. */
-  joined(): void;
   /** A consumer error nobody awaits. */
   report(error: Error): void;
 }
@@ -45,7 +44,10 @@ export class QueueConsumer {
   private readonly consumer: GroupConsumer;
   private assignment = new Map<string, readonly number[]>();
   private generation = 0;
-  private committedCache = new Map<string, { generation: number; offsets: Promise<Map<number, { offset: number; metadata: string | null }>> }>();
+  private committedCache = new Map<
+    string,
+    { generation: number; offsets: Promise<Map<number, { offset: number; metadata: string | null }>> }
+  >();
   private readonly delayTopics: Set<string>;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -70,7 +72,32 @@ export class QueueConsumer {
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       maxWaitMs: config.maxWaitMs,
       maxBytesPerPartition: Math.max(1_048_576, config.maxMessageBytes + 65_536),
+      assignor: {
+        name: 'tq-sticky',
+        userData: () => encodeMemberState(this.memberState()),
+        assign: (members, topics) =>
+          assignSticky(
+            members.map((m) => ({ id: m.memberId, state: decodeMemberState(m.userData) })),
+            topics,
+          ),
+      },
     });
+  }
+
+  /** Set when the subscription closes: this member asks for no new partitions. */
+  closing = false;
+
+  /** What this member tells the group leader when it (re)joins. */
+  private memberState(): MemberState {
+    const owned: Record<string, number[]> = {};
+    const busy: Record<string, number[]> = {};
+    for (const [topic, partitions] of this.assignment) owned[topic] = [...partitions];
+    for (const part of this.owned.values()) {
+      const { window } = part;
+      const running = part.kind === 'main' && window.count('running') > 0;
+      if (running || window.dirty) busy[window.topic] = [...(busy[window.topic] ?? []), window.partition];
+    }
+    return { owned, busy, closing: this.closing };
   }
 
   /** Join the group; resolves with the first assignment in. */
@@ -129,6 +156,7 @@ export class QueueConsumer {
 
   /** Stop fetching (the subscription closed). */
   pauseAll(): void {
+    this.closing = true;
     this.consumer.pauseAll();
   }
 
@@ -210,7 +238,6 @@ export class QueueConsumer {
         this.consumer.pause(topic, partition);
       }
     }
-    this.ctx.joined();
     this.ctx.wake();
   }
 

@@ -43,6 +43,7 @@ export class RedisConsumer implements Subscription {
   private loopDone: Promise<void> | undefined;
   private lastContactAt = performance.now();
   private claims = 0;
+  private failedClaim: { queue: string; prefix: string; want: number } | undefined;
 
   constructor(
     private readonly ctx: BrokerContext,
@@ -121,12 +122,18 @@ export class RedisConsumer implements Subscription {
       const queue = this.queues[i] as string;
       const keys = this.keys[i] as QueueKeys;
       const want = Math.min(room, this.ctx.claimBatchSize);
+      // A claim that failed (its reply may be lost) is retried with the same prefix: claim.lua then
+      // returns what it took the first time, so nothing waits out a visibility timeout for nobody.
+      const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
+      const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want };
+      this.failedClaim = claim;
       const reply = (await scripts.claim.runBuffer(this.ctx.connection.command, keys.claimKeys, [
-        want,
+        claim.want,
         this.ctx.visibilityTimeoutMs,
-        `${this.ctx.uniqueId()}.`,
+        claim.prefix,
         HOUSEKEEPING_LIMIT,
       ])) as (number | Buffer)[];
+      this.failedClaim = undefined;
       this.claims++;
       this.contact();
       const [now, due, more] = reply as [number, number, number];

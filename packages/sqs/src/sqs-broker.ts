@@ -25,7 +25,7 @@ import {
 } from '@tq/core';
 import { Batcher } from './batcher.js';
 import { type OutgoingSqsMessage, sqsId, sqsText, stringAttributes } from './outgoing.js';
-import { encodeSqsBody } from './sqs-body.js';
+import { encodeSqsBody, rawSqsBody, unwrapBase64 } from './sqs-body.js';
 import { type ResolvedSqsBrokerConfig, resolveConfig, type SqsBrokerConfig } from './sqs-broker-config.js';
 import { SqsConsumer } from './sqs-consumer.js';
 import { DELIVERY_OFFSET_ATTRIBUTE, type DeliveryOperations, type SqsDelivery } from './sqs-delivery.js';
@@ -158,13 +158,14 @@ export class SqsBroker implements Broker {
   }
 
   /**
-   * Puts a body on a queue exactly as given (no envelope, no checks but the size): for tests and
-   * tools, e.g. a poison message. `Uint8Array` must be UTF-8 (an SQS body is text).
+   * Puts bytes on a queue as they are (no envelope, no checks but the size): for tests and tools,
+   * e.g. a poison message. Text goes as the body; bytes (and text SQS would refuse) go
+   * base64-encoded, as kombu sends everything, and arrive as `Delivery.raw` unchanged.
    */
   async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
     this.requireConnected();
     const info = this.queues.info(queue);
-    const body = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    const body = rawSqsBody(raw);
     const bytes = Buffer.byteLength(body);
     if (bytes > this.settings.maxMessageBytes) throw new PayloadTooLargeError(`Raw message for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
     const id = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -264,8 +265,12 @@ export class SqsBroker implements Broker {
         this.reportError(sqsError('making dead letters visible again', error)),
       );
     }
-    return [...read.values()].map((m) => ({
-      raw: Buffer.from(m.Body ?? '', 'utf8'),
+    // Oldest first: reading a queue (and making its messages visible again) reorders it.
+    const sentAt = (m: Message) => Number(m.Attributes?.SentTimestamp ?? 0);
+    const sequence = (m: Message) => BigInt(m.Attributes?.SequenceNumber ?? 0);
+    const letters = [...read.values()].sort((a, b) => sentAt(a) - sentAt(b) || Number(sequence(a) - sequence(b)));
+    return letters.map((m) => ({
+      raw: unwrapBase64(m.Body ?? '').raw,
       reason:
         m.MessageAttributes?.[REASON_ATTRIBUTE]?.StringValue ??
         `moved by the SQS redrive policy of ${info.sqsName} after ${m.Attributes?.ApproximateReceiveCount ?? 'too many'} receives`,

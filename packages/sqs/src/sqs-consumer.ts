@@ -32,9 +32,9 @@ export interface ConsumerOptions {
 
 /**
  * Long-polls its queues and hands messages to the handler, never more than `prefetch` unsettled.
- * A poll asks for a full batch (10, or the prefetch when smaller) only once that much room is
- * free, so under load every ReceiveMessage carries 10 tasks. Several polls per queue may be in
- * flight when the prefetch allows.
+ * While a queue has a backlog, a poll waits until a full batch (10, or the prefetch when smaller)
+ * fits, so under load every ReceiveMessage carries 10 tasks; otherwise it asks for what fits.
+ * Several polls per queue may be in flight when the prefetch allows.
  *
  * On FIFO queues it also keeps SQS's promise: messages of one MessageGroupId run one after the
  * other, in order; later ones wait here (their visibility kept alive), and go back with the
@@ -112,8 +112,11 @@ export class SqsConsumer implements Subscription, RequeueListener {
   private async poll(queue: QueueInfo): Promise<void> {
     let backoffMs = 0;
     const batch = Math.min(MAX_RECEIVE, this.options.prefetch);
+    // While the queue has a backlog (the last receive came back full), wait for room for a full
+    // batch: 10 tasks per call. Otherwise take what fits: the next message should not wait.
+    let backlog = false;
     while (!this.closed) {
-      await this.room(queue, batch);
+      await this.room(queue, backlog ? batch : 1);
       if (this.closed) return;
       const max = Math.min(MAX_RECEIVE, this.free(queue));
       this.reserve(queue, max);
@@ -133,6 +136,7 @@ export class SqsConsumer implements Subscription, RequeueListener {
         continue;
       }
       this.reserve(queue, -max);
+      backlog = messages.length === max;
       this.accept(queue, url, messages);
     }
   }

@@ -33,6 +33,7 @@ export class SqsDelivery implements Delivery {
   readonly queue: string;
   readonly message: TaskMessage | undefined;
   readonly decodeError: MessageDecodeError | undefined;
+  /** The bytes received, SQS's base64 layer removed: the kombu envelope of a valid message. */
   readonly raw: Uint8Array;
   readonly deliveryCount: number;
   readonly visibilityTimeoutMs: number;
@@ -53,8 +54,8 @@ export class SqsDelivery implements Delivery {
   ) {
     this.queue = info.name;
     this.body = sqsMessage.Body ?? '';
-    this.raw = Buffer.from(this.body, 'utf8');
-    const { message, decodeError } = decodeSqsBody(this.body);
+    const { raw, message, decodeError } = decodeSqsBody(this.body);
+    this.raw = raw;
     this.message = message;
     this.decodeError = decodeError;
     const received = Number(sqsMessage.Attributes?.ApproximateReceiveCount ?? 1);

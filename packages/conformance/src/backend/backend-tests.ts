@@ -30,6 +30,17 @@ export function backendTests(config: BackendConformanceConfig): void {
     expect(await backend.get(id)).toEqual(done);
   });
 
+  it('never overwrites a stored SUCCESS (a late RETRY or a redelivered attempt cannot undo it)', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const id = kit.id();
+    const done = successMeta(id, 42);
+    await backend.set(id, done);
+    await backend.set(id, { ...done, status: 'RETRY', result: null });
+    await backend.set(id, { ...done, status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['late'], exc_module: 'builtins' } });
+    expect(await backend.get(id)).toEqual(done);
+  });
+
   it('an unknown task reads as undefined (PENDING: never stored)', async (context) => {
     const kit = BackendKit.forTest(config, context);
     expect(await (await kit.backend()).get(kit.id())).toBeUndefined();

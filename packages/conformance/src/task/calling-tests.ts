@@ -1,5 +1,5 @@
-import { RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
 import { expect } from 'vitest';
 import { waitUntil } from '../support/wait-until.js';
 import type { ResolvedCapabilities, TaskConformanceConfig } from './task-conformance-config.js';

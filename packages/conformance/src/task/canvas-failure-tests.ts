@@ -1,6 +1,6 @@
-import { chain, chord, createApp, group, RemoteTaskError, TqError, UnsupportedCapabilityError } from '@tq/core';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chain, chord, createApp, group, RemoteTaskError, TqError, UnsupportedCapabilityError } from '@tq/core';
 import { expect } from 'vitest';
 import { mathTasks } from './canvas-tests.js';
 import type { ResolvedCapabilities, TaskConformanceConfig } from './task-conformance-config.js';
@@ -94,7 +94,7 @@ export function canvasFailureTests(config: TaskConformanceConfig, caps: Resolved
     });
     await kit.worker({ concurrency: 16 });
     const header = Array.from({ length: 120 }, (_, i) => add.s(i, i));
-    const r = await chord(header as [typeof header[number], ...typeof header], total.s()).delay();
+    const r = await chord(header as [(typeof header)[number], ...typeof header], total.s()).delay();
     expect(await r.get(get)).toEqual({ count: 120, sum: 119 * 120, ordered: true });
     await sleep(100);
     expect(bodyRuns).toBe(1);

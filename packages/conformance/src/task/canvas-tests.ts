@@ -1,5 +1,5 @@
-import { chain, chord, group } from '@tq/core';
 import { randomUUID } from 'node:crypto';
+import { chain, chord, group } from '@tq/core';
 import { expect } from 'vitest';
 import type { ResolvedCapabilities, TaskConformanceConfig } from './task-conformance-config.js';
 import { itIf, RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
@@ -84,7 +84,10 @@ export function canvasTests(config: TaskConformanceConfig, caps: ResolvedCapabil
     const { add, mul } = mathTasks(kit);
     await kit.worker();
     const callbackId = randomUUID();
-    const r = await add.s(2, 3).link(mul.s(10).set({ taskId: callbackId })).delay();
+    const r = await add
+      .s(2, 3)
+      .link(mul.s(10).set({ taskId: callbackId }))
+      .delay();
     expect(await r.get(get)).toBe(5);
     expect(await kit.app.asyncResult(callbackId).get(get)).toBe(50);
     expect((await r.meta())?.children).toEqual([[[callbackId, null], null]]);
@@ -123,8 +126,26 @@ export function canvasTests(config: TaskConformanceConfig, caps: ResolvedCapabil
     const { add, double } = mathTasks(kit);
     await kit.worker();
     expect(await (await double.map([1, 2, 3]).delay()).get(get)).toEqual([2, 4, 6]);
-    expect(await (await add.starmap([[1, 2], [3, 4]]).delay()).get(get)).toEqual([3, 7]);
-    const chunks = await add.chunks([[1, 1], [2, 2], [3, 3]], 2).delay();
+    expect(
+      await (
+        await add
+          .starmap([
+            [1, 2],
+            [3, 4],
+          ])
+          .delay()
+      ).get(get),
+    ).toEqual([3, 7]);
+    const chunks = await add
+      .chunks(
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+        2,
+      )
+      .delay();
     expect(chunks.results).toHaveLength(2);
     expect(await chunks.get(get)).toEqual([[2, 4], [6]]);
   });

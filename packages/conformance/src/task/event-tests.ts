@@ -1,5 +1,5 @@
-import { currentTask } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentTask } from '@tq/core';
 import { expect } from 'vitest';
 import { waitUntil } from '../support/wait-until.js';
 import type { TaskConformanceConfig } from './task-conformance-config.js';

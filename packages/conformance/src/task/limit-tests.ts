@@ -1,5 +1,5 @@
-import { currentTask, RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentTask, RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
 import { expect } from 'vitest';
 import { deferred } from '../support/deferred.js';
 import { waitUntil } from '../support/wait-until.js';

@@ -53,7 +53,7 @@ async function loadTransport(url: URL): Promise<TransportModule> {
  * Import a transport package: as a peer of @tq/core, else from the application's own folder
  * (strict layouts such as pnpm's do not let @tq/core see packages it does not depend on).
  */
-async function importTransport(scheme: string, packageName: string): Promise<{ transport?: TransportModule }> {
+export async function importTransport(scheme: string, packageName: string): Promise<{ transport?: TransportModule }> {
   try {
     return (await import(packageName)) as { transport?: TransportModule };
   } catch (first) {

@@ -61,7 +61,10 @@ export class MemoryResultBackend implements ResultBackend {
   }
 
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
-    this.live().setResult(taskId, JSON.stringify(meta), this.ttl(options));
+    const store = this.live();
+    // A stored SUCCESS stays (a redelivered or retried attempt must not undo it).
+    if (parse<ResultMeta>(store.getResult(taskId))?.status === 'SUCCESS') return;
+    store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
   }
 
   async get(taskId: string): Promise<ResultMeta | undefined> {

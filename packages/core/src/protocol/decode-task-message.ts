@@ -40,15 +40,10 @@ export function decodeTaskMessage(raw: RawTaskMessage): TaskMessage {
       `Message has no 'task' header${got} and its body is not a protocol v1 task: not a Celery protocol v2 message`,
     );
   }
-  const payload = withDecodeContext(taskContext(headers), decode);
+  const payload = withDecodeContext(headers, decode);
   // A v1 body under v2 headers ("hybrid"), as Celery still accepts.
   if (isRecord(payload) && 'args' in payload) return fromProtocolV1(payload, headers, properties);
   return validateTaskMessage({ headers, properties, body: payload });
-}
-
-/** `Task <id> (<name>)`, the prefix of decode errors once the task is known. */
-export function taskContext(headers: Record<string, unknown>): string {
-  return `Task ${typeof headers.id === 'string' ? headers.id : '(no id)'} (${String(headers.task)})`;
 }
 
 function attempt<T>(decode: () => T): T | undefined {

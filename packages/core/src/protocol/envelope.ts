@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageDecodeError } from '../errors/message-decode-error.js';
 import type { TaskMessage } from '../spec/task-message.js';
-import { decodeTaskMessage, taskContext } from './decode-task-message.js';
+import { decodeTaskMessage } from './decode-task-message.js';
 import { describeValue } from './describe-value.js';
 import { encodeBody } from './encode-body.js';
 import { isRecord } from './is-record.js';
@@ -72,7 +72,7 @@ export function fromEnvelope(raw: Uint8Array | string): TaskMessage {
   return decodeTaskMessage({
     headers,
     properties,
-    body: typeof headers.task === 'string' ? withDecodeContext(taskContext(headers), body) : body(),
+    body: typeof headers.task === 'string' ? withDecodeContext(headers, body) : body(),
     contentType: stringOrNull(envelope['content-type']),
     contentEncoding: stringOrNull(envelope['content-encoding']),
   });

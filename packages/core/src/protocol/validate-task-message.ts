@@ -35,7 +35,7 @@ export function validateTaskMessage(message: unknown): TaskMessage {
   if (typeof id !== 'string' || id === '') {
     throw new MessageDecodeError(`Message for task '${task}' has no string 'id' header (got ${describeValue(id)})`);
   }
-  return withDecodeContext(`Task ${id} (${task})`, () => {
+  return withDecodeContext(headers, () => {
     if (message.contentType !== undefined && message.contentType !== 'application/json') {
       throw new MessageDecodeError(`Unsupported content type ${describeValue(message.contentType)}: tq accepts only application/json`);
     }

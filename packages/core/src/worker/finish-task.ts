@@ -1,5 +1,5 @@
-import { applySignature } from '../canvas/apply-signature.js';
 import type { Applied } from '../canvas/applied.js';
+import { applySignature } from '../canvas/apply-signature.js';
 import { taskIdsOf } from '../canvas/signature-json.js';
 import { ChordError } from '../errors/chord-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
@@ -89,7 +89,10 @@ async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: {
   const h = message.headers;
   const body = message.body[2].chord as SignatureJson;
   if (!rt.backend?.addChordPart || !h.group) {
-    rt.logger.error({ taskId: h.id }, 'task is a chord member but this worker has no result backend with atomic counters; the chord body cannot run');
+    rt.logger.error(
+      { taskId: h.id },
+      'task is a chord member but this worker has no result backend with atomic counters; the chord body cannot run',
+    );
     return;
   }
   const parts = await rt.backend.addChordPart(h.group, {

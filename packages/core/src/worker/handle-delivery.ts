@@ -24,7 +24,7 @@ const DEFAULT_MANUAL_MAX_RETRIES = 3;
  */
 export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
   const message = delivery.message;
-  if (!message) return rejectPoison(rt, delivery, delivery.decodeError?.message ?? 'undecodable message');
+  if (!message) return rejectUndecodable(rt, delivery);
   if (delivery.raw.byteLength > rt.maxPayloadBytes) {
     const reason = `payload of ${delivery.raw.byteLength} bytes is over this worker's limit of ${rt.maxPayloadBytes} bytes (maxPayloadBytes)`;
     await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
@@ -183,6 +183,18 @@ async function whyNotRun(rt: WorkerRuntime, message: TaskMessage): Promise<'revo
   return undefined;
 }
 
+/** Dead-letter bytes that are not a task; when they still name a task id, fail that id so nobody waits on it. */
+async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
+  const error = delivery.decodeError;
+  const taskId = error?.taskId;
+  if (taskId && rt.backend) {
+    const { result, traceback } = serializeError(error);
+    const meta = createResultMeta({ taskId, status: 'FAILURE', result, traceback, name: error.taskName ?? null, worker: rt.hostname, queue: delivery.queue });
+    await rt.backend.set(taskId, meta, { ttlMs: rt.app.resultExpiresMs }).catch(() => {});
+  }
+  return rejectPoison(rt, delivery, error?.message ?? 'undecodable message');
+}
+
 /** Revoked locally (broadcast) or, on brokers that cannot broadcast, in the result backend. */
 async function isRevoked(rt: WorkerRuntime, id: string): Promise<boolean> {
   if (rt.revoked.has(id)) return true;
@@ -260,4 +272,3 @@ function emit<E extends 'task-received' | 'task-started' | 'task-succeeded' | 't
   // biome-ignore lint/suspicious/noExplicitAny: each event's extra fields are checked at the call sites above
   (rt.events.emit as any)(event, { ...base, ...extra });
 }
-

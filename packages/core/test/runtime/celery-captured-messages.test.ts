@@ -7,7 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type App, createApp, currentTask, formatPythonDate, MemoryBroker, MemoryResultBackend, type ResultMeta, type Worker } from '../../src/index.js';
+import {
+  type App,
+  createApp,
+  currentTask,
+  formatPythonDate,
+  MemoryBroker,
+  MemoryResultBackend,
+  type ResultMeta,
+  type Worker,
+} from '../../src/index.js';
 import * as captures from '../protocol/fixtures/celery-captures.js';
 
 type Envelope = { body: string; headers: Record<string, unknown>; properties: Record<string, unknown>; [key: string]: unknown };
@@ -34,7 +43,8 @@ async function pythonWorld() {
     const { id, headers } = currentTask();
     seen.headers.set(id, { ...headers });
     // Python's int + str raises TypeError; mirror it so a failing capture can be built.
-    if (typeof x !== 'number' || typeof y !== 'number') throw new TypeError(`unsupported operand type(s) for +: ${typeof x} and ${typeof y}`);
+    if (typeof x !== 'number' || typeof y !== 'number')
+      throw new TypeError(`unsupported operand type(s) for +: ${typeof x} and ${typeof y}`);
     return x + y;
   });
   app.task('tasks.mul', async (x: number, y: number) => x * y);
@@ -133,7 +143,12 @@ describe('captured Celery messages run on a tq worker', () => {
     const world = await pythonWorld();
     const headers = JSON.parse(captures.chainFirstHeaders) as Record<string, unknown>;
     await world.inject(envelopeAround(captures.chainFirstBody, headers));
-    const [first, second, third, last] = [headers.id as string, '681482a2-6fcb-41ca-9f5b-cc0badf24dfd', '091b3e33-7555-434b-b959-3495fe79fdc0', '6eac10cf-d0d1-4257-b127-dba07d010313'];
+    const [first, second, third, last] = [
+      headers.id as string,
+      '681482a2-6fcb-41ca-9f5b-cc0badf24dfd',
+      '091b3e33-7555-434b-b959-3495fe79fdc0',
+      '6eac10cf-d0d1-4257-b127-dba07d010313',
+    ];
     expect(await world.result(last)).toBe(9);
     expect(await world.result(first)).toBe(4);
     expect(await world.result(second)).toBe(8);

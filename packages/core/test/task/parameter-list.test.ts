@@ -11,8 +11,16 @@ describe('ParameterList.of reads the declared parameters', () => {
     ['arrow', (x: number, y: number) => x + y, ['x', 'y'], 2, false],
     ['async arrow', async (x: number, y: number) => x + y, ['x', 'y'], 2, false],
     ['lone arrow parameter', (x: number) => x, ['x'], 1, false],
-    ['function expression', function named(a: number, b: string) { return [a, b]; }, ['a', 'b'], 2, false],
-    ['async function', async function (a: number) { return a; }, ['a'], 1, false],
+    [
+      'function expression',
+      function named(a: number, b: string) {
+        return [a, b];
+      },
+      ['a', 'b'],
+      2,
+      false,
+    ],
+    ['async function', async (a: number) => a, ['a'], 1, false],
     ['defaults (not required)', (x: number, y = 2) => x + y, ['x', 'y'], 1, false],
     ['defaults with commas and calls', (x = Math.max(1, 2), y = [1, 2]) => [x, y], ['x', 'y'], 0, false],
     ['destructured parameters', ({ a }: { a: number }, [b]: number[]) => a + (b ?? 0), [null, null], 2, false],
@@ -37,7 +45,12 @@ describe('ParameterList.of reads the declared parameters', () => {
   });
 
   it('accepts any arguments for functions whose source it cannot see (bound, native)', () => {
-    const target = { base: 10, add(x: number) { return this.base + x; } };
+    const target = {
+      base: 10,
+      add(x: number) {
+        return this.base + x;
+      },
+    };
     const bound = of(target.add.bind(target));
     expect(bound.bind('t', [1], {})).toEqual([1]);
     expect(() => bound.bind('t', [1], { x: 2 })).toThrow(InvalidArgumentsError);

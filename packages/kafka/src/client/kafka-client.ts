@@ -80,6 +80,24 @@ export interface GroupConsumerOptions {
   maxWaitMs: number;
   /** Largest fetch per partition. */
   maxBytesPerPartition: number;
+  /** The group's partition assignment, computed by the leader (see sticky-assignment.ts). */
+  assignor: GroupAssignor;
+}
+
+/**
+ * A client-side partition assignor (Kafka's classic group protocol lets the leader assign).
+ * Clients that cannot plug one in fall back to their default and lose only stickiness.
+ */
+export interface GroupAssignor {
+  /** Protocol name, the same for every member of the group. */
+  readonly name: string;
+  /** This member's user data for its JoinGroup (called at each join). */
+  userData(): Buffer;
+  /** On the leader: partitions by member and topic, from every member's user data. */
+  assign(
+    members: readonly { memberId: string; userData: Buffer | null }[],
+    topics: readonly { topic: string; partitions: readonly number[] }[],
+  ): Map<string, Record<string, number[]>>;
 }
 
 /** One member of a consumer group, reading from the group's committed offsets (earliest if none). */

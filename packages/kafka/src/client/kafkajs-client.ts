@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Admin,
+  AssignerProtocol,
   type Consumer,
   type IHeaders,
   Kafka,
   type KafkaConfig,
   logLevel as KafkaLogLevel,
   type KafkaMessage,
+  type PartitionAssigner,
   Partitioners,
   type Producer,
 } from 'kafkajs';
 import type {
   CommittedOffset,
+  GroupAssignor,
   GroupConsumer,
   GroupConsumerHandlers,
   GroupConsumerOptions,
@@ -138,8 +141,8 @@ export class KafkajsClient implements KafkaClient {
     if (records.length === 0) return;
     const byTopic = new Map<string, { key: Buffer | null; value: Buffer; headers?: IHeaders }[]>();
     for (const record of records) {
-      let messages = byTopic.get(record.topic);
-      if (!messages) byTopic.set(record.topic, (messages = []));
+      const messages = byTopic.get(record.topic) ?? [];
+      byTopic.set(record.topic, messages);
       messages.push({ key: record.key, value: record.value, ...(record.headers ? { headers: record.headers } : {}) });
     }
     await this.live().producer.sendBatch({
@@ -235,6 +238,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
       maxWaitTimeInMs: options.maxWaitMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
       allowAutoTopicCreation: false,
+      partitionAssigners: [kafkajsAssigner(options.assignor)],
     });
   }
 
@@ -289,6 +293,39 @@ class KafkajsGroupConsumer implements GroupConsumer {
       .finally(() => this.onStopped(this));
     return this.stopping;
   }
+}
+
+/** Plugs a {@link GroupAssignor} into kafkajs's assigner protocol. */
+function kafkajsAssigner(assignor: GroupAssignor): PartitionAssigner {
+  return ({ cluster }) => ({
+    name: assignor.name,
+    version: 1,
+    async assign({ members, topics }) {
+      const memberList = members.map((m) => ({
+        memberId: m.memberId,
+        userData: m.memberMetadata ? (AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.userData ?? null) : null,
+      }));
+      const topicList = topics.map((topic) => ({
+        topic,
+        partitions: cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId),
+      }));
+      const assignment = assignor.assign(memberList, topicList);
+      return members.map(({ memberId }) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: assignment.get(memberId) ?? {},
+          userData: Buffer.alloc(0),
+        }),
+      }));
+    },
+    protocol({ topics }) {
+      return {
+        name: assignor.name,
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: assignor.userData() }),
+      };
+    },
+  });
 }
 
 /** Retries what Kafka says is retriable (a leader moving, metadata propagating), for up to ~5 s. */

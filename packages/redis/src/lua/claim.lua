@@ -11,7 +11,8 @@
   KEYS[14]     redelivered hash    sha1(raw) -> deliveries so far (only for messages that came back)
   ARGV[1]  most messages to claim (>= 0)
   ARGV[2]  visibility timeout (ms)
-  ARGV[3]  claim id prefix, unique per call (the id is prefix .. n)
+  ARGV[3]  claim id prefix, unique per claim (the ids are prefix .. 1..n); re-sending the same
+           prefix returns the same messages
   ARGV[4]  most delayed messages to promote and in-flight ones to restore in this call
 
   Returns { now, nextDue, more, id1, count1, bucket1, raw1, id2, ... }
@@ -21,6 +22,27 @@
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local limit = tonumber(ARGV[4])
+local want = tonumber(ARGV[1])
+local deadline = now + tonumber(ARGV[2])
+
+-- Idempotent: a claim re-sent after its reply was lost (connection dropped) returns what the first
+-- one took instead of taking more and leaving those in flight with nobody holding them.
+if want > 0 and redis.call('HEXISTS', KEYS[11], ARGV[3] .. '1') == 1 then
+  local out = { now, -1, 0 }
+  for n = 1, want do
+    local id = ARGV[3] .. n
+    local value = redis.call('HGET', KEYS[11], id)
+    if not value then break end
+    local a = string.find(value, '|', 1, true)
+    local b = string.find(value, '|', a + 1, true)
+    redis.call('ZADD', KEYS[12], 'XX', deadline, id)
+    out[#out + 1] = id
+    out[#out + 1] = tonumber(string.sub(value, a + 1, b - 1))
+    out[#out + 1] = tonumber(string.sub(value, 1, a - 1))
+    out[#out + 1] = string.sub(value, b + 1)
+  end
+  return out
+end
 
 -- Split "<bucket>|<count>|<raw>" (raw may contain '|').
 local function split(value, from)
@@ -52,8 +74,6 @@ if #expired > 0 then
   redis.call('ZREM', KEYS[12], unpack(expired))
 end
 
-local want = tonumber(ARGV[1])
-local deadline = now + tonumber(ARGV[2])
 local tracked = redis.call('EXISTS', KEYS[14]) == 1
 local out = { now, -1, 0 }
 local records, deadlines = {}, {}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { createApp } from '@tq/core';
+import type { RedisBroker } from '@tq/redis';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { brokerAvailable, brokerRestartable, brokerUrl, restartBroker } from '../../harness/index.js';
+import { brokerOn, deleteQueues } from './redis-test-env.js';
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (!(await condition())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return performance.now() - started;
+}
+
+/** A worker app and a producer app on one queue; `seen` collects the ids the worker ran. */
+async function workerAndProducer() {
+  const queue = `reconnect-${randomUUID().slice(0, 8)}`;
+  const seen = new Set<string>();
+  const workerBroker = brokerOn('redis', { pollIntervalMs: 200 });
+  const workerApp = createApp({ broker: workerBroker, logger: undefined });
+  workerApp.task('reconnect.touch', async (id: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 2)); // slow enough that a restart lands mid-run
+    seen.add(id);
+  });
+  const worker = workerApp.worker({ queues: [queue], concurrency: 4 });
+  await worker.start();
+  const producerApp = createApp({ broker: brokerOn('redis'), logger: undefined });
+  const touch = producerApp.task('reconnect.touch', async (_id: string) => {});
+  const send = async (count: number) => {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await Promise.all(ids.map((id) => touch.applyAsync([id], { queue })));
+    return ids;
+  };
+  const close = async () => {
+    await worker.close({ timeoutMs: 1000 });
+    await Promise.all([workerApp.close(), producerApp.close()]);
+    await deleteQueues('redis', [queue]);
+  };
+  return { seen, send, close, workerBroker: workerBroker as RedisBroker };
+}
+
+describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself after losing the connection', () => {
+  it('after CLIENT KILL of every client connection, the worker consumes again within seconds', async () => {
+    const { seen, send, close, workerBroker } = await workerAndProducer();
+    const admin = new Redis(brokerUrl('redis'));
+    try {
+      const before = await send(20);
+      await waitFor(() => before.every((id) => seen.has(id)), 'the first batch', 10_000);
+      expect(workerBroker.health().healthy).toBe(true);
+
+      // Every connection but the admin's own: the worker's command, doorbell and pub/sub links.
+      const killed = Number(await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes'));
+      expect(killed).toBeGreaterThanOrEqual(3);
+      await admin.client('KILL', 'TYPE', 'pubsub');
+
+      const after = await send(20);
+      const resumedInMs = await waitFor(() => after.every((id) => seen.has(id)), 'the batch sent after CLIENT KILL', 10_000);
+      expect(resumedInMs).toBeLessThan(5000);
+      await waitFor(() => workerBroker.health().healthy, 'a healthy broker again', 5000);
+    } finally {
+      admin.disconnect();
+      await close();
+    }
+  }, 30_000);
+
+  it.skipIf(!brokerRestartable('redis'))('after a redis-server restart mid-run, every task completes', async () => {
+    const { seen, send, close, workerBroker } = await workerAndProducer();
+    try {
+      const before = await send(200);
+      await waitFor(() => seen.size >= 20, 'the run to get going', 10_000);
+      await restartBroker('redis');
+      expect(seen.size).toBeLessThan(before.length); // the restart really was mid-run
+      const after = await send(50);
+      const all = [...before, ...after];
+      const resumedInMs = await waitFor(() => all.every((id) => seen.has(id)), 'every task, across the restart', 20_000);
+      expect(resumedInMs).toBeLessThan(10_000);
+      await waitFor(() => workerBroker.health().healthy, 'a healthy broker again', 5000);
+    } finally {
+      await close();
+    }
+  }, 40_000);
+});
