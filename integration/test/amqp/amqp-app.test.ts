@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AmqpBroker, RpcResultBackend } from '@tq/amqp';
-import { type App, chord, createApp, TqError } from '@tq/core';
+import { type App, chain, chord, createApp, TqError } from '@tq/core';
 import { connect } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpUrl, deleteQueues, publishRaw, quietLogger, testBroker } from './amqp-support.js';
@@ -16,9 +16,11 @@ afterEach(async () => {
 async function apps(queue: string) {
   const backend = new RpcResultBackend({ url: amqpUrl(), logger: quietLogger });
   const client = createApp({ broker: testBroker(), backend, defaultQueue: queue });
-  // Until core passes its replyTo to connect(), the app's reply queue is handed over here.
-  await backend.connect({ replyTo: client.replyTo });
-  const worker = createApp({ broker: testBroker(), backend: new RpcResultBackend({ url: amqpUrl(), logger: quietLogger }), defaultQueue: queue });
+  const worker = createApp({
+    broker: testBroker(),
+    backend: new RpcResultBackend({ url: amqpUrl(), logger: quietLogger }),
+    defaultQueue: queue,
+  });
   cleanups.push(async () => {
     await Promise.all([client.close(), worker.close()]);
     await deleteQueues([queue]);
@@ -29,6 +31,7 @@ async function apps(queue: string) {
 function define(app: App, calls: Map<string, number>) {
   return {
     add: app.task('add', (a: number, b: number) => a + b),
+    sum: app.task('sum', (values: number[]) => values.reduce((a, b) => a + b, 0)),
     boom: app.task('boom', () => {
       throw new RangeError('kaput');
     }),
@@ -53,7 +56,9 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
     cleanups.push(() => w.close());
 
     expect(await (await tasks.add.delay(2, 3)).get({ timeoutMs: 10_000 })).toBe(5);
-    await expect((await tasks.boom.delay()).get({ timeoutMs: 10_000 })).rejects.toMatchObject({ message: expect.stringContaining('kaput') });
+    await expect((await tasks.boom.delay()).get({ timeoutMs: 10_000 })).rejects.toMatchObject({
+      message: expect.stringContaining('kaput'),
+    });
 
     const sentAt = performance.now();
     const later = await tasks.add.applyAsync([20, 22], { countdownMs: 400 });
@@ -63,6 +68,18 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
     const retried = await tasks.flaky.delay('k1');
     expect(await retried.get({ timeoutMs: 10_000 })).toBe(3);
     expect(calls.get('k1')).toBe(3);
+  });
+
+  it('a chain sent by the worker step by step reports its last result to the caller', async () => {
+    const queue = `tq-it-chain-${randomUUID()}`;
+    const { client, worker } = await apps(queue);
+    const tasks = define(client, new Map());
+    define(worker, new Map());
+    const w = worker.worker({ queues: [queue], concurrency: 2 });
+    await w.start();
+    cleanups.push(() => w.close());
+    const result = await chain(tasks.add.s(1, 2), tasks.add.s(3), tasks.add.s(4)).delay();
+    expect(await result.get({ timeoutMs: 10_000 })).toBe(10);
   });
 
   it('revoke reaches the worker over the pidbox fanout; the caller sees REVOKED', async () => {
@@ -82,7 +99,7 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
     const queue = `tq-it-chord-${randomUUID()}`;
     const { client } = await apps(queue);
     const tasks = define(client, new Map());
-    await expect(chord([tasks.add.s(1, 1), tasks.add.s(2, 2)], tasks.add.s(0)).applyAsync()).rejects.toSatisfy(
+    await expect(chord([tasks.add.s(1, 1), tasks.add.s(2, 2)], tasks.sum.s()).applyAsync([])).rejects.toSatisfy(
       (e) => TqError.is(e, 'TQ_UNSUPPORTED_CAPABILITY') && /redis:\/\//.test((e as Error).message),
     );
   });

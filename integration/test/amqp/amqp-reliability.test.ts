@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomUUID } from 'node:crypto';
 import { createApp } from '@tq/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerRestartable, restartBroker } from '../../harness/index.js';
@@ -44,10 +44,14 @@ describe('amqp reliability', () => {
     const ids = Array.from({ length: 400 }, () => randomUUID());
     for (const id of ids) await record.delay(id);
 
-    const child: ChildProcess = spawn(process.execPath, ['--conditions=@tq/source', '--import', 'tsx', join(here, 'fixtures/worker-child.ts')], {
-      env: { ...process.env, AMQP_URL: amqpUrl(), QUEUE: queue, RECORD_FILE: file },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--conditions=@tq/source', '--import', 'tsx', join(here, 'fixtures/worker-child.ts')],
+      {
+        env: { ...process.env, AMQP_URL: amqpUrl(), QUEUE: queue, RECORD_FILE: file },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
@@ -122,4 +126,3 @@ describe('amqp reliability', () => {
     120_000,
   );
 });
-

@@ -29,6 +29,8 @@ export function testConfig(overrides: KafkaBrokerConfig = {}): KafkaBrokerConfig
     rebalanceTimeoutMs: 10_000,
     maxWaitMs: 100,
     visibilityTimeoutMs: 2000,
+    // TQ_KAFKA_LOG_LEVEL=warn|info|debug shows kafkajs's own log.
+    kafkajs: { logLevel: (process.env.TQ_KAFKA_LOG_LEVEL as 'warn' | undefined) ?? 'nothing' },
     ...overrides,
   };
 }

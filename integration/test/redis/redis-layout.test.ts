@@ -22,7 +22,11 @@ describe.skipIf(!brokerAvailable('redis'))('redis: Celery-compatible layout on t
       const [lowRaw] = await redis.lrange(`${queue}${SEP}9`, 0, -1);
       const envelope = JSON.parse(highRaw ?? '{}');
       expect(Object.keys(envelope)).toEqual(['body', 'content-encoding', 'content-type', 'headers', 'properties']);
-      expect(envelope.properties).toMatchObject({ priority: 0, body_encoding: 'base64', delivery_info: { exchange: '', routing_key: queue } });
+      expect(envelope.properties).toMatchObject({
+        priority: 0,
+        body_encoding: 'base64',
+        delivery_info: { exchange: '', routing_key: queue },
+      });
       expect(JSON.parse(lowRaw ?? '{}').properties.priority).toBe(9);
       expect(fromEnvelope(highRaw ?? '').body[0]).toEqual([2, 3]);
     } finally {
@@ -39,16 +43,36 @@ describe.skipIf(!brokerAvailable('redis'))('redis: Celery-compatible layout on t
     await broker.connect();
     try {
       const got: { priority: number | undefined; id: string | undefined }[] = [];
-      await broker.consume([queue], async (delivery) => {
-        got.push({ priority: delivery.message?.properties.priority, id: delivery.message?.headers.id });
-        await delivery.ack();
-      }, { prefetch: 1 });
+      await broker.consume(
+        [queue],
+        async (delivery) => {
+          got.push({ priority: delivery.message?.properties.priority, id: delivery.message?.headers.id });
+          await delivery.ack();
+        },
+        { prefetch: 1 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 150));
       // Exactly what kombu writes (spec §1.14): `priority: 0` in bucket 0.
       const id = randomUUID();
       const message = createTaskMessage({ task: 'tasks.add', id, args: [1, 1] });
-      const body = Buffer.from(JSON.stringify([[1, 1], {}, { callbacks: null, errbacks: null, chain: null, chord: null }])).toString('base64');
-      const envelope = { body, 'content-encoding': 'utf-8', 'content-type': 'application/json', headers: { ...message.headers, lang: 'py' }, properties: { correlation_id: id, reply_to: '', delivery_mode: 2, delivery_info: { exchange: '', routing_key: queue }, priority: 0, body_encoding: 'base64', delivery_tag: randomUUID() } };
+      const body = Buffer.from(JSON.stringify([[1, 1], {}, { callbacks: null, errbacks: null, chain: null, chord: null }])).toString(
+        'base64',
+      );
+      const envelope = {
+        body,
+        'content-encoding': 'utf-8',
+        'content-type': 'application/json',
+        headers: { ...message.headers, lang: 'py' },
+        properties: {
+          correlation_id: id,
+          reply_to: '',
+          delivery_mode: 2,
+          delivery_info: { exchange: '', routing_key: queue },
+          priority: 0,
+          body_encoding: 'base64',
+          delivery_tag: randomUUID(),
+        },
+      };
       await redis.lpush(queue, JSON.stringify(envelope));
       const started = performance.now();
       while (got.length === 0 && performance.now() - started < 2000) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -74,9 +98,18 @@ describe.skipIf(!brokerAvailable('redis'))('redis: Celery-compatible layout on t
       const heard: string[] = [];
       subscriber.on('message', (_channel, message) => heard.push(message));
       await subscriber.subscribe(key);
-      await backend.set(id, { status: 'SUCCESS', result: 5, traceback: null, children: [], date_done: '2026-01-01T00:00:00.000000', task_id: id });
+      await backend.set(id, {
+        status: 'SUCCESS',
+        result: 5,
+        traceback: null,
+        children: [],
+        date_done: '2026-01-01T00:00:00.000000',
+        task_id: id,
+      });
       const stored = await redis.get(key);
-      expect(stored).toBe(`{"status": "SUCCESS", "result": 5, "traceback": null, "children": [], "date_done": "2026-01-01T00:00:00.000000", "task_id": "${id}"}`);
+      expect(stored).toBe(
+        `{"status": "SUCCESS", "result": 5, "traceback": null, "children": [], "date_done": "2026-01-01T00:00:00.000000", "task_id": "${id}"}`,
+      );
       expect(await redis.pttl(key)).toBeGreaterThan(86_000_000);
       // A redelivered task must not overwrite its SUCCESS.
       await backend.set(id, { status: 'STARTED', result: null, traceback: null, children: [], date_done: null, task_id: id });

@@ -66,20 +66,24 @@ describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself
     }
   }, 30_000);
 
-  it.skipIf(!brokerRestartable('redis'))('after a redis-server restart mid-run, every task completes', async () => {
-    const { seen, send, close, workerBroker } = await workerAndProducer();
-    try {
-      const before = await send(200);
-      await waitFor(() => seen.size >= 20, 'the run to get going', 10_000);
-      await restartBroker('redis');
-      expect(seen.size).toBeLessThan(before.length); // the restart really was mid-run
-      const after = await send(50);
-      const all = [...before, ...after];
-      const resumedInMs = await waitFor(() => all.every((id) => seen.has(id)), 'every task, across the restart', 20_000);
-      expect(resumedInMs).toBeLessThan(10_000);
-      await waitFor(() => workerBroker.health().healthy, 'a healthy broker again', 5000);
-    } finally {
-      await close();
-    }
-  }, 40_000);
+  it.skipIf(!brokerRestartable('redis'))(
+    'after a redis-server restart mid-run, every task completes',
+    async () => {
+      const { seen, send, close, workerBroker } = await workerAndProducer();
+      try {
+        const before = await send(200);
+        await waitFor(() => seen.size >= 20, 'the run to get going', 10_000);
+        await restartBroker('redis');
+        expect(seen.size).toBeLessThan(before.length); // the restart really was mid-run
+        const after = await send(50);
+        const all = [...before, ...after];
+        const resumedInMs = await waitFor(() => all.every((id) => seen.has(id)), 'every task, across the restart', 20_000);
+        expect(resumedInMs).toBeLessThan(10_000);
+        await waitFor(() => workerBroker.health().healthy, 'a healthy broker again', 5000);
+      } finally {
+        await close();
+      }
+    },
+    40_000,
+  );
 });

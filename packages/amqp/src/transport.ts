@@ -22,7 +22,9 @@ export const transport: TransportModule = {
   },
   createResultBackend(url) {
     if (url.protocol !== 'rpc:') {
-      throw new ConfigurationError(`'${url.protocol}//' is a broker; the RabbitMQ result backend is rpc:// (e.g. rpc://guest:guest@localhost:5672//).`);
+      throw new ConfigurationError(
+        `'${url.protocol}//' is a broker; the RabbitMQ result backend is rpc:// (e.g. rpc://guest:guest@localhost:5672//).`,
+      );
     }
     if (url.hostname === '') {
       throw new ConfigurationError(

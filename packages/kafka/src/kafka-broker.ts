@@ -204,8 +204,10 @@ export class KafkaBroker implements Broker {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const topics = await this.topics(queue);
     await this.drainSends(); // read this process's own dead-letter writes
-    const records = await this.live().read(topics.dead, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
-    return records.map((record) => ({
+    const records = await this.live().read(topics.dead, Number.MAX_SAFE_INTEGER);
+    // Oldest first: a topic has no order across partitions, the records' timestamps do.
+    records.sort((a, b) => a.timestamp - b.timestamp);
+    return records.slice(0, limit).map((record) => ({
       raw: new Uint8Array(record.value),
       reason: record.headers[HEADER.deadReason] ?? '',
       queue: record.headers[HEADER.deadQueue] ?? queue,

@@ -166,8 +166,11 @@ export class PartitionWindow {
     let n = 0;
     const d: [number, number][] = [];
     let open: [number, number] | undefined;
+    // Entries past the highest handed out have not run: waiting, or skipped as done by an
+    // earlier owner (those go in as the inherited ranges below).
     for (let i = this.head; i < this.entries.length; i++) {
       const entry = this.entries[i] as WindowEntry;
+      if (entry.offset > this.handedUpTo) break;
       if (entry.status === 'done') {
         if (open) open[1] = entry.offset;
         else {
@@ -183,6 +186,7 @@ export class PartitionWindow {
     if (inherited && inherited.h >= position) {
       h = Math.max(h, inherited.h);
       n = Math.max(n, inherited.n);
+      for (const range of inherited.d) if (range[0] > this.handedUpTo) d.push(range);
     }
     return encodeMetadata({ h, n, d });
   }

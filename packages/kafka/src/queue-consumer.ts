@@ -111,14 +111,16 @@ export class QueueConsumer {
 
   /** The next entry a handler may take: round-robin over main partitions, per-key order kept. */
   nextEntry(): { part: OwnedPartition; entry: WindowEntry } | undefined {
-    const mains = [...this.owned.values()].filter((p) => p.kind === 'main' && p.waiting.length > 0);
+    const mains: OwnedPartition[] = [];
+    for (const p of this.owned.values()) if (p.kind === 'main' && p.waiting.length > 0) mains.push(p);
     for (let step = 0; step < mains.length; step++) {
       const part = mains[(this.rotation + step) % mains.length] as OwnedPartition;
       const scan = Math.min(part.waiting.length, 1000);
       for (let i = 0; i < scan; i++) {
         const entry = part.waiting[i] as WindowEntry;
         if (entry.key !== undefined && part.runningKeys.has(entry.key)) continue;
-        part.waiting.splice(i, 1);
+        if (i === 0) part.waiting.shift();
+        else part.waiting.splice(i, 1);
         this.rotation = (this.rotation + step + 1) % Math.max(1, mains.length);
         return { part, entry };
       }

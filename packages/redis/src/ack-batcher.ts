@@ -4,45 +4,34 @@ import { scripts } from './redis-script.js';
 
 const MAX_IDS_PER_CALL = 1000;
 
-/** Acks of one queue waiting for the next flush. */
-interface Batch {
-  keys: QueueKeys;
-  ids: string[];
-  done: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 /**
- * Coalesces acks: every ack issued before the next turn of the event loop goes out in one script
- * call per queue (at concurrency 100, one round trip acks dozens of messages). Each `ack()`
- * resolves when its batch is stored.
+ * Pipelined acks. Every ack issued before the next turn of the event loop goes out in one script
+ * call per queue, and `ack()` does not wait for Redis' reply, like AMQP's `basic.ack`: the handler
+ * (and with it the worker's slot) is free at once, and the next claim shares the round trip.
+ * A lost ack only means a redelivery after the visibility timeout (at-least-once either way);
+ * `drain()` waits for every ack sent so far, which a graceful `close()` does.
  */
 export class AckBatcher {
-  private batches = new Map<string, Batch>();
+  private pending = new Map<string, { keys: QueueKeys; ids: string[] }>();
   private scheduled = false;
   private readonly flushing = new Set<Promise<void>>();
 
-  constructor(private readonly connection: RedisConnection) {}
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
-  ack(keys: QueueKeys, id: string): Promise<void> {
-    let batch = this.batches.get(keys.unacked);
+  ack(keys: QueueKeys, id: string): void {
+    let batch = this.pending.get(keys.unacked);
     if (!batch) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const done = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      batch = { keys, ids: [], done, resolve, reject };
-      this.batches.set(keys.unacked, batch);
+      batch = { keys, ids: [] };
+      this.pending.set(keys.unacked, batch);
     }
     batch.ids.push(id);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
-    return batch.done;
   }
 
   /** Resolves once every ack issued so far is stored (or failed). */
@@ -52,26 +41,27 @@ export class AckBatcher {
   }
 
   private flush(): void {
+    if (!this.scheduled) return;
     this.scheduled = false;
-    const batches = this.batches;
-    this.batches = new Map();
-    for (const batch of batches.values()) {
-      const send = () => {
-        // Closed (forced) before the flush: nothing to write to; the messages come back after their deadline.
-        if (this.connection.closed) return;
-        const client = this.connection.command;
-        const calls: Promise<unknown>[] = [];
-        // Lua's unpack() takes a few thousand arguments at most.
-        for (let i = 0; i < batch.ids.length; i += MAX_IDS_PER_CALL) {
-          calls.push(scripts.ack.run(client, batch.keys.ackKeys, batch.ids.slice(i, i + MAX_IDS_PER_CALL)));
-        }
-        return Promise.all(calls);
-      };
-      const sent = Promise.resolve()
-        .then(send)
-        .then(() => batch.resolve(), batch.reject)
-        .finally(() => this.flushing.delete(sent));
-      this.flushing.add(sent);
+    const batches = this.pending;
+    this.pending = new Map();
+    // Closed (forced) before the flush: nothing to write to; the messages come back after their deadline.
+    if (this.connection.closed) return;
+    const client = this.connection.command;
+    for (const { keys, ids } of batches.values()) {
+      // Lua's unpack() takes a few thousand arguments at most.
+      for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) {
+        const sent = scripts.ack
+          .run(client, keys.ackKeys, ids.slice(i, i + MAX_IDS_PER_CALL))
+          .then(
+            () => {},
+            (error: unknown) => {
+              if (!this.connection.closed) this.onError(error);
+            },
+          )
+          .finally(() => this.flushing.delete(sent));
+        this.flushing.add(sent);
+      }
     }
   }
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import {
   type Broker,
-  BrokerConnectionError,
   type BrokerCapabilities,
-  type ConsumeOptions,
+  BrokerConnectionError,
   ConfigurationError,
+  type ConsumeOptions,
   type ControlChannel,
   type DeadLetter,
   type DeliveryHandler,
@@ -74,10 +74,10 @@ export class RedisBroker implements Broker {
   private sequence = 0;
   private connected = false;
 
-  constructor(private readonly config: RedisBrokerConfig = {}) {
+  constructor(config: RedisBrokerConfig = {}) {
     this.connection = new RedisConnection(config);
     this.keys = new KeySpace(config.keyPrefix ?? '', this.connection.cluster);
-    this.acks = new AckBatcher(this.connection);
+    this.acks = new AckBatcher(this.connection, (error) => config.onError?.(error));
     this.pubsub = new RedisPubSub(this.connection);
     this.control = new RedisControlChannel(this.connection, this.pubsub, this.keys.pidboxChannel(this.connection.db));
     this.capabilities = {
@@ -236,7 +236,8 @@ export class RedisBroker implements Broker {
       for (let i = 0; i < raws.length; i += PUSH_CHUNK) writes.push(client.lpush(key, ...raws.slice(i, i + PUSH_CHUNK)));
     }
     for (const [key, args] of delayed) {
-      for (let i = 0; i < args.length; i += 2 * PUSH_CHUNK) writes.push(scripts.delay.run(client, [key], args.slice(i, i + 2 * PUSH_CHUNK)));
+      for (let i = 0; i < args.length; i += 2 * PUSH_CHUNK)
+        writes.push(scripts.delay.run(client, [key], args.slice(i, i + 2 * PUSH_CHUNK)));
     }
     // Standalone: one connection, so the doorbell cannot overtake the push. Cluster: the doorbell
     // lives on another node, so ring only once the messages are stored.

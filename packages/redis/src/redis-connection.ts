@@ -1,7 +1,7 @@
 import { BrokerConnectionError } from '@tq/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { parseRedisUrl } from './parse-redis-url.js';
-import type { RedisClient } from './redis-script.js';
+import { preloadScripts, type RedisClient } from './redis-script.js';
 
 /** How a broker or backend reaches Redis: a URL (tq creates and closes the clients) or a client of yours. */
 export interface RedisConnectionConfig {
@@ -105,11 +105,19 @@ export class RedisConnection {
     if (!this.config.client) this.owned.add(client);
     this.watchErrors(client);
     if (client.status === 'wait') await client.connect();
-    else if (client.status !== 'ready') await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve);
-      client.once('end', () => reject(new Error('connection ended')));
-    });
+    else if (client.status !== 'ready')
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', resolve);
+        client.once('end', () => reject(new Error('connection ended')));
+      });
     await warmUp(client);
+    await preloadScripts(client);
+    // After a reconnect the server may be a restarted one with an empty script cache.
+    client.on('ready', () => {
+      preloadScripts(client).catch((error: unknown) => {
+        this.lastError = error as Error;
+      });
+    });
     this.client = client;
     return client;
   }

@@ -37,6 +37,8 @@ export class RedisConsumer implements Subscription {
   private blocking: RedisClient | undefined;
   private bell: Promise<void> | undefined;
   private bellSince = 0;
+  /** The doorbell rang since the last claim round started. */
+  private rang = false;
   private nextDueAt = Number.POSITIVE_INFINITY;
   private readonly waiters = new Set<() => void>();
   private ticker: NodeJS.Timeout | undefined;
@@ -115,6 +117,8 @@ export class RedisConsumer implements Subscription {
    * came back short (nothing more is ready), false when a claim was full (loop again).
    */
   private async claimRound(): Promise<boolean> {
+    // Rings up to now are answered by this round: what they announced is already in the lists.
+    this.rang = false;
     let nextDue = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.queues.length; i++) {
       const room = this.room();
@@ -179,6 +183,8 @@ export class RedisConsumer implements Subscription {
 
   /** Everything is empty: wait for the doorbell, the next due time, or the poll interval. */
   private async waitForWork(): Promise<void> {
+    // The doorbell rang while we were claiming: that claim may have run before the push it announced.
+    if (this.rang) return;
     this.bell ??= this.ringable();
     const dueInMs = this.nextDueAt - performance.now();
     await Promise.race([this.bell, this.sleepUntilWoken(dueInMs)]);
@@ -191,6 +197,7 @@ export class RedisConsumer implements Subscription {
       const markers = this.keys.map((keys) => keys.marker);
       const rung = await (this.blocking as RedisClient).bzpopmin(...markers, this.ctx.pollIntervalMs / 1000);
       this.contact();
+      if (rung) this.rang = true;
       // Rung while this consumer has no room: pass it on to one that has.
       if (rung && this.room() <= 0) {
         const marker = String(rung[0]);
@@ -233,7 +240,10 @@ export class RedisConsumer implements Subscription {
       const keys = this.ctx.keys.queue(queue);
       Promise.resolve()
         .then(() => scripts.extend.run(this.ctx.connection.command, [keys.unackedIndex], [this.ctx.visibilityTimeoutMs, ...ids]))
-        .then(() => this.contact(), (error: unknown) => this.ctx.onError(error));
+        .then(
+          () => this.contact(),
+          (error: unknown) => this.ctx.onError(error),
+        );
     }
     const bellAgeMs = performance.now() - this.bellSince;
     if (this.bell && this.blocking && bellAgeMs > this.ctx.pollIntervalMs + STALL_GRACE_MS) {

@@ -44,7 +44,11 @@ export class RedisControlChannel implements ControlChannel {
 /** A pidbox request as a control message, or undefined when it is not one for every worker. */
 function decodePidbox(raw: Buffer): ControlMessage | undefined {
   try {
-    const envelope = JSON.parse(raw.toString('utf8')) as { body?: unknown; headers?: { expires?: unknown }; properties?: { body_encoding?: unknown } };
+    const envelope = JSON.parse(raw.toString('utf8')) as {
+      body?: unknown;
+      headers?: { expires?: unknown };
+      properties?: { body_encoding?: unknown };
+    };
     const expires = Number(envelope.headers?.expires ?? 0);
     if (expires > 0 && expires * 1000 < Date.now()) return undefined;
     if (typeof envelope.body !== 'string') return undefined;

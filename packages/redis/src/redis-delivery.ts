@@ -1,4 +1,4 @@
-import { type Delivery, MessageDecodeError, type NackOptions, type TaskMessage, fromEnvelope } from '@tq/core';
+import { type Delivery, fromEnvelope, MessageDecodeError, type NackOptions, type TaskMessage } from '@tq/core';
 import type { BrokerContext } from './broker-context.js';
 import type { QueueKeys } from './key-space.js';
 import { tqPriorityOf } from './priority.js';
@@ -46,8 +46,9 @@ export class RedisDelivery implements Delivery {
     }
   }
 
+  /** Resolves once the ack is queued (see AckBatcher: acks are pipelined, not awaited one by one). */
   async ack(): Promise<void> {
-    if (this.settle()) await this.ctx.acks.ack(this.keys, this.claimId);
+    if (this.settle()) this.ctx.acks.ack(this.keys, this.claimId);
   }
 
   async nack(options: NackOptions = {}): Promise<void> {
@@ -55,31 +56,50 @@ export class RedisDelivery implements Delivery {
     if (options.requeue === false) return this.ctx.acks.ack(this.keys, this.claimId);
     const delayMs = Math.max(0, options.delayMs ?? 0);
     const args = delayMs > 0 ? [this.claimId, 'delay', delayMs, this.ctx.uniqueId()] : [this.claimId, 'requeue', 0, ''];
-    await scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, args);
-    // Idle consumers learn about the message (or its new due time) now rather than at their next poll.
-    await this.ctx.ring(this.queue);
+    await this.unlessClosed(async () => {
+      await scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, args);
+      // Idle consumers learn about the message (or its new due time) now rather than at their next poll.
+      await this.ctx.ring(this.queue);
+    });
   }
 
   async deadLetter(reason: string): Promise<void> {
     if (!this.settle()) return;
     const header = JSON.stringify({ reason, queue: this.queue, time: Date.now() / 1000 });
-    await scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, [this.claimId, 'dead', header, this.ctx.deadLetterLimit]);
+    await this.unlessClosed(() =>
+      scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, [this.claimId, 'dead', header, this.ctx.deadLetterLimit]),
+    );
   }
 
   async extendVisibility(ms: number): Promise<void> {
     if (this.settled || this.ctx.connection.closed) return;
-    await scripts.extend.run(this.ctx.connection.command, [this.keys.unackedIndex], [Math.max(1, Math.round(ms)), this.claimId]);
+    await this.unlessClosed(() =>
+      scripts.extend.run(this.ctx.connection.command, [this.keys.unackedIndex], [Math.max(1, Math.round(ms)), this.claimId]),
+    );
   }
 
   /** Give the message back untouched, at the front, without counting this delivery (closing consumers). */
   async release(): Promise<void> {
     if (!this.settle()) return;
-    await scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, [this.claimId, 'release', 0, '']);
+    await this.unlessClosed(() => scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, [this.claimId, 'release', 0, '']));
   }
 
   /** Still unsettled (the consumer keeps extending it). */
   get pending(): boolean {
     return !this.settled;
+  }
+
+  /**
+   * Run a Redis call; if it fails because the broker was closed meanwhile (a forced close drops
+   * pending commands), settle quietly: the message is still in flight and comes back after its
+   * deadline, exactly as if this process had died. Other failures are the caller's to see.
+   */
+  private async unlessClosed(call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (!this.ctx.connection.closed) throw error;
+    }
   }
 
   /** True exactly once; false too when the broker is closed (the message comes back after its deadline). */

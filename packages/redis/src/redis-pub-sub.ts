@@ -28,7 +28,9 @@ export class RedisPubSub {
     return async () => {
       if (!set.delete(listener) || set.size > 0 || this.listeners.get(channel) !== set) return;
       this.listeners.delete(channel);
-      await client.unsubscribe(channel).catch(() => {});
+      // Not awaited: the listener is already gone, and a later SUBSCRIBE on this connection is
+      // ordered after this UNSUBSCRIBE, so nobody needs to wait a round trip for it.
+      client.unsubscribe(channel).catch(() => {});
     };
   }
 

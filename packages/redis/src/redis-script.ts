@@ -51,6 +51,15 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
+/**
+ * Load every script on every master now, so the first EVALSHA of each finds it: a NOSCRIPT
+ * fallback would re-send the script after commands issued later, reordering them.
+ */
+export async function preloadScripts(client: RedisClient): Promise<void> {
+  const nodes = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master') : [client as Redis];
+  await Promise.all(nodes.flatMap((node) => Object.values(scripts).map((script) => node.script('LOAD', script.lua))));
+}
+
 /** The broker's and backend's scripts, loaded once per process. */
 export const scripts = {
   claim: new RedisScript('claim'),

@@ -1,5 +1,5 @@
-import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 
 /** One message for SendMessageBatch. */
 export interface OutgoingSqsMessage {
@@ -40,6 +40,9 @@ export function sqsText(text: string, maxBytes: number): string {
   if (Buffer.byteLength(clean) <= maxBytes) return clean;
   const marker = '…';
   const budget = Math.max(0, maxBytes - Buffer.byteLength(marker));
-  clean = Buffer.from(clean).subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '');
+  clean = Buffer.from(clean)
+    .subarray(0, budget)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return budget > 0 ? clean + marker : '';
 }

@@ -1,4 +1,4 @@
-import { MessageDecodeError, type TaskMessage, fromEnvelope, toEnvelope } from '@tq/core';
+import { fromEnvelope, MessageDecodeError, type TaskMessage, toEnvelope } from '@tq/core';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -43,7 +43,9 @@ export function decodeSqsBody(body: string): DecodedSqsBody {
     return { raw, message: fromEnvelope(text), decodeError: undefined };
   } catch (error) {
     const decodeError =
-      error instanceof MessageDecodeError ? error : new MessageDecodeError(`SQS message body does not decode: ${String(error)}`, { cause: error });
+      error instanceof MessageDecodeError
+        ? error
+        : new MessageDecodeError(`SQS message body does not decode: ${String(error)}`, { cause: error });
     return { raw, message: undefined, decodeError };
   }
 }

@@ -113,7 +113,8 @@ export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig 
     visibilityTimeoutSeconds: visibilitySeconds('visibilityTimeoutMs', config.visibilityTimeoutMs ?? 1_800_000),
     queueVisibilitySeconds,
     waitTimeSeconds: integerIn('waitTimeSeconds', config.waitTimeSeconds ?? 10, 0, 20),
-    maxReceivesPerQueue: config.maxReceivesPerQueue === undefined ? undefined : integerIn('maxReceivesPerQueue', config.maxReceivesPerQueue, 1, 100),
+    maxReceivesPerQueue:
+      config.maxReceivesPerQueue === undefined ? undefined : integerIn('maxReceivesPerQueue', config.maxReceivesPerQueue, 1, 100),
     base64: config.base64 ?? true,
     maxMessageBytes: integerIn('maxMessageBytes', config.maxMessageBytes ?? 262_144, 1024, 1_048_576),
     maxDelayMs: integerIn('maxDelayMs', config.maxDelayMs ?? MAX_DELAY_MS, 1000, MAX_DELAY_MS),
@@ -127,7 +128,9 @@ export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig 
 
 function visibilitySeconds(name: string, ms: number): number {
   if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_VISIBILITY_SECONDS * 1000) {
-    throw new ConfigurationError(`SqsBroker ${name} must be over 0 and at most ${MAX_VISIBILITY_SECONDS * 1000} ms (SQS allows 12 h), got ${ms}`);
+    throw new ConfigurationError(
+      `SqsBroker ${name} must be over 0 and at most ${MAX_VISIBILITY_SECONDS * 1000} ms (SQS allows 12 h), got ${ms}`,
+    );
   }
   return Math.ceil(ms / 1000);
 }

@@ -40,6 +40,8 @@ const ENTRY_RETRIES = 3;
 const REASON_ATTRIBUTE = 'tq-reason';
 const QUEUE_ATTRIBUTE = 'tq-queue';
 const DEAD_AT_ATTRIBUTE = 'tq-dead-lettered-at';
+/** Orders dead letters that share a SendMessageBatch (and so a SentTimestamp): µs since the epoch, unique per process. */
+const DEAD_ORDER_ATTRIBUTE = 'tq-dead-letter-order';
 /** How long `deadLetters()` keeps the messages it reads invisible (it makes them visible again when done). */
 const DEAD_LETTER_READ_SECONDS = 30;
 
@@ -65,6 +67,7 @@ export class SqsBroker implements Broker {
   private readonly visibility: Batcher<{ receiptHandle: string; seconds: number }>;
   private readonly operations: DeliveryOperations;
   private readonly reportError: (error: Error) => void;
+  private lastDeadLetterOrder = 0;
 
   constructor(private readonly config: SqsBrokerConfig = {}) {
     this.settings = resolveConfig(config);
@@ -111,6 +114,12 @@ export class SqsBroker implements Broker {
       resend: (delivery, delaySeconds) => this.resend(delivery, delaySeconds),
       deadLetter: (delivery, reason) => this.moveToDeadLetters(delivery, reason),
     };
+  }
+
+  /** Strictly increasing µs timestamps for {@link DEAD_ORDER_ATTRIBUTE}. */
+  private nextDeadLetterOrder(): number {
+    this.lastDeadLetterOrder = Math.max(this.lastDeadLetterOrder + 1, Date.now() * 1000);
+    return this.lastDeadLetterOrder;
   }
 
   /** The SQS queue name a tq queue lives in (kombu's mapping, plus `.fifo` on a FIFO broker). */
@@ -167,7 +176,8 @@ export class SqsBroker implements Broker {
     const info = this.queues.info(queue);
     const body = rawSqsBody(raw);
     const bytes = Buffer.byteLength(body);
-    if (bytes > this.settings.maxMessageBytes) throw new PayloadTooLargeError(`Raw message for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
+    if (bytes > this.settings.maxMessageBytes)
+      throw new PayloadTooLargeError(`Raw message for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
     const id = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const url = await this.queues.url(info);
     await this.sends.add(url, { body, bytes, ...(info.fifo ? { groupId: id, deduplicationId: id } : {}) });
@@ -188,7 +198,8 @@ export class SqsBroker implements Broker {
         url: (info) => this.queues.url(info),
         forgetUrl: (info) => this.queues.forget(info.sqsName),
         receive: (url, info, max, signal) => this.receive(url, info, max, signal),
-        release: (url, handles) => Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).then(() => {}),
+        release: (url, handles) =>
+          Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).then(() => {}),
         onError: this.reportError,
       },
       {
@@ -265,10 +276,11 @@ export class SqsBroker implements Broker {
         this.reportError(sqsError('making dead letters visible again', error)),
       );
     }
-    // Oldest first: reading a queue (and making its messages visible again) reorders it.
-    const sentAt = (m: Message) => Number(m.Attributes?.SentTimestamp ?? 0);
-    const sequence = (m: Message) => BigInt(m.Attributes?.SequenceNumber ?? 0);
-    const letters = [...read.values()].sort((a, b) => sentAt(a) - sentAt(b) || Number(sequence(a) - sequence(b)));
+    // Oldest first: reading a queue (and making its messages visible again) reorders it. tq's own
+    // order attribute separates dead letters sent in one batch; redriven messages have only their send time.
+    const order = (m: Message) =>
+      Number(m.MessageAttributes?.[DEAD_ORDER_ATTRIBUTE]?.StringValue ?? Number(m.Attributes?.SentTimestamp ?? 0) * 1000);
+    const letters = [...read.values()].sort((a, b) => order(a) - order(b));
     return letters.map((m) => ({
       raw: unwrapBase64(m.Body ?? '').raw,
       reason:
@@ -305,22 +317,37 @@ export class SqsBroker implements Broker {
   private encode(info: QueueInfo, message: TaskMessage, options: PublishOptions): OutgoingSqsMessage {
     const name = message.headers.task;
     if (options.priority !== undefined) {
-      throw new UnsupportedCapabilityError('priority', `SQS has no priorities; remove 'priority' from the call of '${name}' (or use a queue per priority).`);
+      throw new UnsupportedCapabilityError(
+        'priority',
+        `SQS has no priorities; remove 'priority' from the call of '${name}' (or use a queue per priority).`,
+      );
     }
     if (options.orderingKey !== undefined && !info.fifo) {
-      throw new UnsupportedCapabilityError('ordering', `Standard SQS queues do not order messages; use a FIFO broker (fifo: true) for 'orderingKey' on '${name}'.`);
+      throw new UnsupportedCapabilityError(
+        'ordering',
+        `Standard SQS queues do not order messages; use a FIFO broker (fifo: true) for 'orderingKey' on '${name}'.`,
+      );
     }
     const delayMs = options.delayMs ?? 0;
     if (delayMs > 0 && info.fifo) {
-      throw new UnsupportedCapabilityError('delay', `SQS FIFO queues cannot delay single messages, so '${name}' cannot have a countdown, eta or retry backoff here.`);
+      throw new UnsupportedCapabilityError(
+        'delay',
+        `SQS FIFO queues cannot delay single messages, so '${name}' cannot have a countdown, eta or retry backoff here.`,
+      );
     }
     if (delayMs > this.settings.maxDelayMs) {
-      throw new ConfigurationError(`SQS delays at most ${this.settings.maxDelayMs} ms per message, got ${delayMs} for '${name}' (core hops longer delays).`);
+      throw new ConfigurationError(
+        `SQS delays at most ${this.settings.maxDelayMs} ms per message, got ${delayMs} for '${name}' (core hops longer delays).`,
+      );
     }
     const body = encodeSqsBody(message, info.name, this.settings.base64);
     const bytes = Buffer.byteLength(body);
     if (bytes > this.settings.maxMessageBytes) {
-      throw new PayloadTooLargeError(`Message ${message.headers.id} (${name}) for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
+      throw new PayloadTooLargeError(
+        `Message ${message.headers.id} (${name}) for SQS queue ${info.sqsName}`,
+        bytes,
+        this.settings.maxMessageBytes,
+      );
     }
     const outgoing: OutgoingSqsMessage = { body, bytes };
     if (delayMs > 0) outgoing.delaySeconds = Math.ceil(delayMs / 1000);
@@ -351,7 +378,10 @@ export class SqsBroker implements Broker {
   private async waiting(url: string, info: QueueInfo): Promise<number> {
     try {
       const { Attributes = {} } = await this.client().send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'],
+        }),
       );
       return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
     } catch (error) {
@@ -374,13 +404,19 @@ export class SqsBroker implements Broker {
     const info = delivery.info;
     const url = await this.queues.deadLetterUrl(info);
     const bodyBytes = Buffer.byteLength(delivery.body);
-    const fixed = stringAttributes({ [QUEUE_ATTRIBUTE]: info.name, [DEAD_AT_ATTRIBUTE]: new Date().toISOString(), [REASON_ATTRIBUTE]: '' });
+    const fixed = stringAttributes({
+      [QUEUE_ATTRIBUTE]: info.name,
+      [DEAD_AT_ATTRIBUTE]: new Date().toISOString(),
+      [DEAD_ORDER_ATTRIBUTE]: String(Date.now() * 1000),
+      [REASON_ATTRIBUTE]: '',
+    });
     // The reason gets whatever room the size limit leaves (a message at the limit keeps a short one).
     const room = Math.max(0, Math.min(16_384, this.settings.maxMessageBytes - bodyBytes - fixed.bytes));
     const { attributes, bytes } = stringAttributes({
       [REASON_ATTRIBUTE]: sqsText(reason, room) || '(reason cut: no room left under the size limit)',
       [QUEUE_ATTRIBUTE]: info.name,
       [DEAD_AT_ATTRIBUTE]: new Date().toISOString(),
+      [DEAD_ORDER_ATTRIBUTE]: String(this.nextDeadLetterOrder()),
     });
     const outgoing: OutgoingSqsMessage = { body: delivery.body, bytes: bodyBytes + bytes, attributes };
     if (info.fifo) {
@@ -422,7 +458,10 @@ export class SqsBroker implements Broker {
     });
   }
 
-  private async visibilityBatch(url: string, items: readonly { receiptHandle: string; seconds: number }[]): Promise<readonly (Error | undefined)[]> {
+  private async visibilityBatch(
+    url: string,
+    items: readonly { receiptHandle: string; seconds: number }[],
+  ): Promise<readonly (Error | undefined)[]> {
     return this.withEntryRetries('ChangeMessageVisibilityBatch', items, async (indexes) => {
       const { Failed = [] } = await this.client().send(
         new ChangeMessageVisibilityBatchCommand({
@@ -458,7 +497,9 @@ export class SqsBroker implements Broker {
       const retry: number[] = [];
       for (const entry of failed) {
         const i = Number(entry.Id);
-        const error = new BrokerConnectionError(`SQS ${action} entry failed: ${entry.Code ?? 'Error'}: ${entry.Message ?? ''}`, { cause: entry });
+        const error = new BrokerConnectionError(`SQS ${action} entry failed: ${entry.Code ?? 'Error'}: ${entry.Message ?? ''}`, {
+          cause: entry,
+        });
         if (!entry.SenderFault && attempt < ENTRY_RETRIES) retry.push(i);
         else outcomes[i] = error;
       }

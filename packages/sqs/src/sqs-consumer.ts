@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { DeliveryHandler, Subscription } from '@tq/core';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type DeliveryOperations, type RequeueListener, SqsDelivery } from './sqs-delivery.js';
 import { isAbort, isQueueMissing, sqsError } from './sqs-errors.js';
 import type { QueueInfo } from './sqs-queues.js';
@@ -63,7 +63,8 @@ export class SqsConsumer implements Subscription, RequeueListener {
   /** Start polling. */
   start(): void {
     const batch = Math.min(MAX_RECEIVE, this.options.prefetch);
-    const perQueue = this.options.maxReceivesPerQueue ?? Math.min(DEFAULT_MAX_RECEIVES, Math.max(1, Math.floor(this.options.prefetch / batch)));
+    const perQueue =
+      this.options.maxReceivesPerQueue ?? Math.min(DEFAULT_MAX_RECEIVES, Math.max(1, Math.floor(this.options.prefetch / batch)));
     for (const queue of this.options.queues) {
       for (let i = 0; i < perQueue; i++) this.pollers.push(this.poll(queue));
     }
@@ -116,14 +117,16 @@ export class SqsConsumer implements Subscription, RequeueListener {
     // batch: 10 tasks per call. Otherwise take what fits: the next message should not wait.
     let backlog = false;
     while (!this.closed) {
-      await this.room(queue, backlog ? batch : 1);
-      if (this.closed) return;
-      const max = Math.min(MAX_RECEIVE, this.free(queue));
-      this.reserve(queue, max);
+      const max = await this.reserveRoom(queue, backlog ? batch : 1);
+      if (max === 0) return;
       let url: string | undefined;
       let messages: Message[];
       try {
         url = await this.context.url(queue);
+        if (this.closed) {
+          this.reserve(queue, -max);
+          return;
+        }
         messages = await this.context.receive(url, queue, max, this.controller.signal);
         backoffMs = 0;
       } catch (error) {
@@ -201,11 +204,22 @@ export class SqsConsumer implements Subscription, RequeueListener {
     this.reserved.set(queue.sqsName, (this.reserved.get(queue.sqsName) ?? 0) + count);
   }
 
-  /** Wait until `count` more messages fit (counting this queue's polls in flight) or the consumer closes. */
-  private async room(queue: QueueInfo, count: number): Promise<void> {
-    while (!this.closed && this.free(queue) < count) {
+  /**
+   * Wait until at least `atLeast` more messages fit (counting this queue's polls in flight), then
+   * reserve what fits, up to a batch, in the same synchronous step (pollers woken together must
+   * not both take the same room). Returns 0 when the consumer closed.
+   */
+  private async reserveRoom(queue: QueueInfo, atLeast: number): Promise<number> {
+    while (!this.closed) {
+      const free = this.free(queue);
+      if (free >= atLeast) {
+        const max = Math.min(MAX_RECEIVE, free);
+        this.reserve(queue, max);
+        return max;
+      }
       await new Promise<void>((resolve) => this.waiters.add(resolve));
     }
+    return 0;
   }
 
   private releaseAll(deliveries: readonly SqsDelivery[]): void {

@@ -1,8 +1,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigurationError } from '@tq/core';
+import { deadLetterQueueName, sqsQueueName } from './queue-name.js';
 import type { ResolvedSqsBrokerConfig } from './sqs-broker-config.js';
 import { isQueueMissing, sqsError } from './sqs-errors.js';
-import { deadLetterQueueName, sqsQueueName } from './queue-name.js';
 
 /** One tq queue as it exists on SQS. */
 export interface QueueInfo {
@@ -98,9 +98,12 @@ export class SqsQueues {
     } catch (error) {
       if (!isQueueMissing(error)) throw sqsError(`GetQueueUrl(${sqsName})`, error);
       if (!this.config.createQueues) {
-        throw new ConfigurationError(`SQS queue '${sqsName}' does not exist, and this broker does not create queues (createQueues: false).`, {
-          cause: error,
-        });
+        throw new ConfigurationError(
+          `SQS queue '${sqsName}' does not exist, and this broker does not create queues (createQueues: false).`,
+          {
+            cause: error,
+          },
+        );
       }
       return create();
     }

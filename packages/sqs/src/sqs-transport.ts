@@ -1,7 +1,7 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
 import { ConfigurationError, type TransportModule } from '@tq/core';
-import type { SqsBrokerConfig } from './sqs-broker-config.js';
 import { SqsBroker } from './sqs-broker.js';
+import type { SqsBrokerConfig } from './sqs-broker-config.js';
 
 /**
  * The `sqs://` transport (a broker only: SQS is no result backend; pair it with `redis://`).

@@ -55,12 +55,20 @@ export class AmqpBroker implements Broker, DeliveryOps {
 
   constructor(private readonly config: AmqpBrokerConfig) {
     if ((config.url === undefined) === (config.connection === undefined)) {
-      throw new ConfigurationError("AmqpBroker needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)");
+      throw new ConfigurationError(
+        "AmqpBroker needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)",
+      );
     }
     const logger = config.logger ?? stderrLogger;
     this.quorum = config.queueType === 'quorum';
     if (config.queueType !== undefined && config.queueType !== 'classic' && !this.quorum) {
       throw new ConfigurationError(`queueType must be 'classic' or 'quorum', got '${config.queueType}'`);
+    }
+    for (const key of ['x-queue-type', 'x-max-priority']) {
+      if (config.queueArguments && key in config.queueArguments) {
+        // tq must know these: quorum queues refuse the channel-wide prefetch, priorities are a capability.
+        throw new ConfigurationError(`Set '${key}' with ${key === 'x-queue-type' ? 'queueType' : 'maxPriority'}, not queueArguments`);
+      }
     }
     const maxPriority = config.maxPriority;
     if (maxPriority !== undefined && (!Number.isInteger(maxPriority) || maxPriority < 1 || maxPriority > 255)) {
@@ -86,7 +94,11 @@ export class AmqpBroker implements Broker, DeliveryOps {
       maxMessageBytes: positive('maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
     };
     const description = config.url ? `RabbitMQ at ${describeUrl(config.url)}` : 'RabbitMQ (connection passed in)';
-    this.connection = new AmqpConnection(config.url ? { url: config.url } : { connection: config.connection as never }, logger, description);
+    this.connection = new AmqpConnection(
+      config.url ? { url: config.url } : { connection: config.connection as never },
+      logger,
+      description,
+    );
     this.publisher = new ConfirmPublisher(this.connection, logger, this.publishTimeoutMs);
     this.topology = new Topology(
       this.connection,
@@ -99,7 +111,14 @@ export class AmqpBroker implements Broker, DeliveryOps {
       },
       logger,
     );
-    this.control = new AmqpControl(this.connection, this.topology, () => this.publisher, config.controlExchange ?? 'celery.pidbox', logger, this.publishTimeoutMs);
+    this.control = new AmqpControl(
+      this.connection,
+      this.topology,
+      () => this.publisher,
+      config.controlExchange ?? 'celery.pidbox',
+      logger,
+      this.publishTimeoutMs,
+    );
   }
 
   async connect(): Promise<void> {
@@ -174,7 +193,11 @@ export class AmqpBroker implements Broker, DeliveryOps {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const name = deadLetterQueue(queue);
     if (!(await this.topology.exists(name))) return [];
-    const channel = await openChannel(await this.connection.ready(this.publishTimeoutMs), this.config.logger ?? stderrLogger, 'dead-letter reader');
+    const channel = await openChannel(
+      await this.connection.ready(this.publishTimeoutMs),
+      this.config.logger ?? stderrLogger,
+      'dead-letter reader',
+    );
     try {
       const letters: DeadLetter[] = [];
       while (letters.length < limit) {

@@ -4,7 +4,6 @@ import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
 import type { AmqpLogger } from '../logger.js';
 import { decodeMessage } from '../message/decode-message.js';
-import { replyToRegistry } from '../rpc/reply-to-registry.js';
 import type { Topology } from '../topology/topology.js';
 import { AmqpDelivery, type DeliverySource } from './amqp-delivery.js';
 import { deliveryCount } from './delivery-count.js';
@@ -106,7 +105,10 @@ export class AmqpSubscription implements Subscription {
       this.logger.warn({ queue: source.queue }, 'RabbitMQ cancelled the consumer (queue deleted?); not consuming it any more');
       return;
     }
-    if (this.closed) return this.giveBack(source, message);
+    if (this.closed) {
+      this.giveBack(source, message);
+      return;
+    }
     if (this.running >= this.config.prefetch) {
       this.waiting.push([source, message]);
       return;
@@ -117,8 +119,6 @@ export class AmqpSubscription implements Subscription {
   private dispatch(source: DeliverySource, message: ConsumeMessage): void {
     this.running++;
     const decoded = decodeMessage(message.content, message.properties);
-    const replyTo = decoded.message?.properties.reply_to;
-    if (replyTo) replyToRegistry.remember(decoded.message?.headers.id as string, replyTo);
     const delivery = new AmqpDelivery(source, message, decoded, deliveryCount(message.fields, message.properties));
     let work: Promise<void>;
     try {

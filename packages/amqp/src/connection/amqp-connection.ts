@@ -112,7 +112,10 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
       this.model = undefined;
       if (this.closed) return;
       if (!('url' in this.source)) {
-        this.logger.error({ err }, `${this.description}: the connection passed in was closed; tq cannot reopen a connection it does not own`);
+        this.logger.error(
+          { err },
+          `${this.description}: the connection passed in was closed; tq cannot reopen a connection it does not own`,
+        );
         this.closed = true;
         return;
       }

@@ -24,10 +24,3 @@ export interface RpcResultBackendConfig {
   /** Where reconnects are reported. Default: stderr. */
   logger?: AmqpLogger;
 }
-
-/** What a worker may tell `set` beyond the contract: where the caller waits for the reply. */
-export interface RpcSetResultOptions {
-  ttlMs?: number;
-  /** The task message's `properties.reply_to`. Default: the one recorded when the task was delivered here, else this backend's own queue. */
-  replyTo?: string;
-}

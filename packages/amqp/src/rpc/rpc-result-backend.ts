@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   type BackendCapabilities,
+  type BackendConnectContext,
   BrokerConnectionError,
   ConfigurationError,
   type ResultBackend,
   type ResultMeta,
+  type SetResultOptions,
 } from '@tq/core';
 import type { ConsumeMessage } from 'amqplib';
 import { describeUrl } from '../amqp-broker-config.js';
@@ -12,9 +14,8 @@ import { AmqpConnection } from '../connection/amqp-connection.js';
 import { ConfirmPublisher } from '../connection/confirm-publisher.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
 import { stderrLogger } from '../logger.js';
-import { replyToRegistry } from './reply-to-registry.js';
 import { ResultCache } from './result-cache.js';
-import type { RpcResultBackendConfig, RpcSetResultOptions } from './rpc-result-backend-config.js';
+import type { RpcResultBackendConfig } from './rpc-result-backend-config.js';
 
 const DEFAULT_EXPIRES_MS = 86_400_000;
 const DEFAULT_CACHE_SIZE = 10_000;
@@ -61,7 +62,11 @@ export class RpcResultBackend implements ResultBackend {
     this.publishTimeoutMs = config.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.cache = new ResultCache(config.cacheSize ?? DEFAULT_CACHE_SIZE);
     const description = config.url ? `rpc:// RabbitMQ at ${describeUrl(config.url)}` : 'rpc:// RabbitMQ (connection passed in)';
-    this.connection = new AmqpConnection(config.url ? { url: config.url } : { connection: config.connection as never }, logger, description);
+    this.connection = new AmqpConnection(
+      config.url ? { url: config.url } : { connection: config.connection as never },
+      logger,
+      description,
+    );
     this.publisher = new ConfirmPublisher(this.connection, logger, this.publishTimeoutMs);
   }
 
@@ -71,10 +76,10 @@ export class RpcResultBackend implements ResultBackend {
   }
 
   /**
-   * Connect and declare the reply queue. `context.replyTo` (the app's `replyTo`) names the reply
-   * queue when given before the first connect. (Core does not pass it yet: see the package README.)
+   * Connect and declare the reply queue. `context.replyTo` (the app's `replyTo`, passed by
+   * `createApp`) names the reply queue when given before the first connect.
    */
-  async connect(context?: { replyTo?: string }): Promise<void> {
+  async connect(context?: BackendConnectContext): Promise<void> {
     if (context?.replyTo && !this.connected) this.replyQueue = context.replyTo;
     await this.connection.open();
     this.connected = true;
@@ -90,13 +95,10 @@ export class RpcResultBackend implements ResultBackend {
     await this.connection.close();
   }
 
-  /**
-   * Publish the record to the task's reply queue: `options.replyTo`, else the `reply_to` of the
-   * task as it was delivered in this process, else this backend's own queue.
-   */
-  async set(taskId: string, meta: ResultMeta, options?: RpcSetResultOptions): Promise<void> {
+  /** Publish the record to the task caller's reply queue (`options.replyTo`), else this backend's own. */
+  async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
     this.requireOpen();
-    const replyTo = options?.replyTo ?? replyToRegistry.lookup(taskId) ?? this.replyQueue;
+    const replyTo = options?.replyTo || this.replyQueue;
     await this.publisher.publish({
       exchange: '',
       routingKey: replyTo,

@@ -15,6 +15,6 @@ export function translateDeclareError(error: unknown, what: string): unknown {
   const argument = /inequivalent arg '([^']+)'/.exec(detail)?.[1];
   const hint = argument
     ? `The existing one differs in '${argument}'. Make tq's AmqpBrokerConfig match what created it (maxPriority for x-max-priority, queueType for x-queue-type, queueArguments for others), or delete the ${what.split(' ')[0]} if nothing else uses it.`
-    : 'Make tq\'s configuration match what created it, or delete it if nothing else uses it.';
+    : "Make tq's configuration match what created it, or delete it if nothing else uses it.";
   return new ConfigurationError(`${what} already exists with different settings: ${detail}. ${hint}`, { cause: error });
 }

@@ -40,7 +40,9 @@ export class DelayLadder {
     const ms = Math.min(Math.ceil(delayMs), this.maxDelayMs);
     const key = `${ms.toString(2).padStart(this.levels, '0').split('').join('.')}.${queue}`;
     if (Buffer.byteLength(key) > 255) {
-      throw new ConfigurationError(`Queue name '${queue}' is too long for delayed messages: the routing key would be ${Buffer.byteLength(key)} bytes (AMQP allows 255; the delay takes ${2 * this.levels})`);
+      throw new ConfigurationError(
+        `Queue name '${queue}' is too long for delayed messages: the routing key would be ${Buffer.byteLength(key)} bytes (AMQP allows 255; the delay takes ${2 * this.levels})`,
+      );
     }
     return key;
   }
@@ -84,7 +86,9 @@ export function levelExchange(level: number): string {
 function checkedQueue(queue: string): string {
   // In a binding pattern these would be wildcards and match other queues' messages.
   if (queue.split('.').some((word) => word === '*' || word === '#')) {
-    throw new ConfigurationError(`Queue '${queue}' cannot take delayed messages: a dot-separated word '*' or '#' would be a wildcard in RabbitMQ topic routing`);
+    throw new ConfigurationError(
+      `Queue '${queue}' cannot take delayed messages: a dot-separated word '*' or '#' would be a wildcard in RabbitMQ topic routing`,
+    );
   }
   return queue;
 }

@@ -49,7 +49,7 @@ async function applyChain(publisher: SignaturePublisher, sig: SignatureJson, con
   const steps = normalizeChain(membersOf(sig));
   const [first, ...rest] = steps;
   if (!first) return { kind: 'group', id: randomUUID(), members: [] };
-  const result = freeze({ ...sig, kwargs: { tasks: steps } });
+  const result = freeze({ ...sig, kwargs: { tasks: steps } }, publisher.replyTo);
   Object.assign(first.options, withoutId(sig.options));
   if (rest.length > 0) {
     // Only a task can carry the rest of the chain (normalizeChain folded the rest into composites).
@@ -79,7 +79,7 @@ async function applyChord(publisher: SignaturePublisher, sig: SignatureJson, con
   // Nested groups in a header count member by member, as in Celery.
   const header = chordHeaderOf(sig).flatMap((m) => (kindOf(m) === 'group' ? membersOf(m) : [m]));
   const body = chordBodyOf(sig);
-  const result = freeze(body);
+  const result = freeze(body, publisher.replyTo);
   if (header.length === 0) {
     await applySignature(publisher, body, { ...context, prepend: [[]] });
     return result;

@@ -79,27 +79,30 @@ function makeChord(header: SignatureJson[], body: SignatureJson, options: Record
 }
 
 /**
- * Give every task inside `sig` an id (in place) and say which id(s) hold its result: a task's
- * own, a chain's last step's, a group's members', a chord's body's. Freezing first is what lets
- * a caller hold an `AsyncResult` for a step that another worker will send later.
+ * Give every task inside `sig` an id and the caller's reply-to (in place) and say which id(s) hold
+ * its result: a task's own, a chain's last step's, a group's members', a chord's body's. Freezing
+ * first is what lets a caller hold an `AsyncResult` for a step that another worker will send
+ * later, and lets that step's result travel back to the caller on `rpc://` (spec §10.7).
  */
-export function freeze(sig: SignatureJson): Applied {
+export function freeze(sig: SignatureJson, replyTo: string): Applied {
+  const again = (member: SignatureJson) => freeze(member, replyTo);
   switch (kindOf(sig)) {
     case 'chain': {
       const steps = normalizeChain(membersOf(sig));
       sig.kwargs.tasks = steps;
-      const results = steps.map(freeze);
+      const results = steps.map(again);
       return results.at(-1) ?? { kind: 'task', id: ((sig.options.task_id as string) ??= randomUUID()) };
     }
     case 'group': {
       const id = ((sig.options.task_id as string | undefined) ??= randomUUID());
-      return { kind: 'group', id, members: membersOf(sig).map(freeze) };
+      return { kind: 'group', id, members: membersOf(sig).map(again) };
     }
     case 'chord': {
-      chordHeaderOf(sig).forEach(freeze);
-      return freeze(chordBodyOf(sig));
+      chordHeaderOf(sig).forEach(again);
+      return again(chordBodyOf(sig));
     }
     default:
+      sig.options.reply_to ??= replyTo;
       return { kind: 'task', id: ((sig.options.task_id as string | undefined) ??= randomUUID()) };
   }
 }

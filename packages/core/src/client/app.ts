@@ -70,7 +70,7 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     this.connection = once(async () => {
       const broker = await resolveBroker(config.broker);
       const backend = config.backend === undefined ? undefined : await resolveResultBackend(config.backend);
-      await Promise.all([broker.connect(), backend?.connect()]);
+      await Promise.all([broker.connect(), backend?.connect({ replyTo: this.replyTo })]);
       return { broker, backend };
     });
   }

@@ -91,13 +91,24 @@ export interface BackendCapabilities {
 export interface SetResultOptions {
   /** Expire the record after this. Default: the backend's configured expiry (Celery's 1 day). */
   ttlMs?: number;
+  /**
+   * The task caller's reply-to (the message's `properties.reply_to`). Backends that send results
+   * back to the caller (`rpc://`) route by it; stores ignore it. Default: none.
+   */
+  replyTo?: string;
+}
+
+/** What an app tells its backend when it connects. */
+export interface BackendConnectContext {
+  /** The app's reply-to id: results of calls it sends come back here on `rpc://`. */
+  replyTo: string;
 }
 
 /** A result backend. No work in the constructor: `connect()` does it. */
 export interface ResultBackend {
   readonly capabilities: BackendCapabilities;
-  /** Connect (idempotent). */
-  connect(): Promise<void>;
+  /** Connect (idempotent). `context` comes from the app; backends that need no caller identity ignore it. */
+  connect(context?: BackendConnectContext): Promise<void>;
   /** Disconnect (idempotent); stops every watch. */
   close(): Promise<void>;
   /**

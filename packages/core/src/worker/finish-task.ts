@@ -36,7 +36,7 @@ export async function storeState(
     retries: h.retries,
     queue: delivery.queue,
   });
-  await rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs });
+  await rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to });
 }
 
 /**
@@ -70,7 +70,7 @@ export async function finishFailure(rt: WorkerRuntime, delivery: Delivery, messa
   const embed = message.body[2];
   const { result, traceback } = serializeError(error);
   await storeState(rt, delivery, message, 'FAILURE', result, traceback);
-  await failIds(rt, (embed.chain ?? []).flatMap(taskIdsOf), result, traceback);
+  await failIds(rt, message, (embed.chain ?? []).flatMap(taskIdsOf), result, traceback);
   if (embed.chord) await chordPartDone(rt, message, { state: 'FAILURE', result });
   const from = { prepend: [h.id], parentId: h.id, rootId: h.root_id ?? h.id };
   for (const errback of embed.errbacks ?? []) await applySignature(rt.app, structuredClone(errback), from);
@@ -80,7 +80,7 @@ export async function finishFailure(rt: WorkerRuntime, delivery: Delivery, messa
 export async function finishRevoked(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown): Promise<void> {
   const { result, traceback } = serializeError(error);
   await storeState(rt, delivery, message, 'REVOKED', result, traceback);
-  await failIds(rt, (message.body[2].chain ?? []).flatMap(taskIdsOf), result, traceback, 'REVOKED');
+  await failIds(rt, message, (message.body[2].chain ?? []).flatMap(taskIdsOf), result, traceback, 'REVOKED');
   if (message.body[2].chord) await chordPartDone(rt, message, { state: 'REVOKED', result });
 }
 
@@ -105,33 +105,33 @@ async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: {
   const failed = parts.find((part) => part.state !== 'SUCCESS');
   if (failed) {
     const reason = `Chord header member ${failed.index} (task ${failed.taskId}) ended ${failed.state}: ${describe(failed)}`;
-    return failChord(rt, body, new ChordError(reason), from);
+    return failChord(rt, message, body, new ChordError(reason), from);
   }
   try {
     await applySignature(rt.app, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
   } catch (error) {
     // Only this worker knows the chord is complete: if the body cannot be sent (too big, say), fail
     // it now like Celery's chord_error_from_stack, or its caller waits forever.
-    await failChord(rt, body, new ChordError(`Chord body could not be sent: ${(error as Error).message}`), from);
+    await failChord(rt, message, body, new ChordError(`Chord body could not be sent: ${(error as Error).message}`), from);
   }
 }
 
 /** Fail every task of the chord body with `error` and run the body's errbacks. */
-async function failChord(rt: WorkerRuntime, body: SignatureJson, error: ChordError, from: { parentId: string; rootId: string }) {
+async function failChord(rt: WorkerRuntime, message: TaskMessage, body: SignatureJson, error: ChordError, from: { parentId: string; rootId: string }) {
   const { result, traceback } = serializeError(error);
-  await failIds(rt, taskIdsOf(body), result, traceback);
+  await failIds(rt, message, taskIdsOf(body), result, traceback);
   const bodyId = body.options.task_id as string | undefined;
   for (const errback of listOf(body.options.link_error)) {
     await applySignature(rt.app, structuredClone(errback), { ...from, prepend: [bodyId] });
   }
 }
 
-async function failIds(rt: WorkerRuntime, ids: string[], result: unknown, traceback: string | null, status: TaskState = 'FAILURE') {
+/** Store the same outcome for tasks that will now never run; their caller is the current message's. */
+async function failIds(rt: WorkerRuntime, message: TaskMessage, ids: string[], result: unknown, traceback: string | null, status: TaskState = 'FAILURE') {
   if (!rt.backend) return;
   const backend = rt.backend;
-  await Promise.all(
-    ids.map((taskId) => backend.set(taskId, createResultMeta({ taskId, status, result, traceback }), { ttlMs: rt.app.resultExpiresMs })),
-  );
+  const options = { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to };
+  await Promise.all(ids.map((taskId) => backend.set(taskId, createResultMeta({ taskId, status, result, traceback }), options)));
 }
 
 function describe(part: ChordPart): string {

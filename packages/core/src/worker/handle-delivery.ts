@@ -257,7 +257,10 @@ function contextOf(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, 
       throw new RetryRequest(options.countdownMs, options.error, options.max);
     },
     async progress(meta, state = 'PROGRESS') {
-      await rt.backend?.set(h.id, createResultMeta({ taskId: h.id, status: state, result: meta }), { ttlMs: rt.app.resultExpiresMs });
+      await rt.backend?.set(h.id, createResultMeta({ taskId: h.id, status: state, result: meta }), {
+        ttlMs: rt.app.resultExpiresMs,
+        replyTo: message.properties.reply_to,
+      });
     },
   };
 }

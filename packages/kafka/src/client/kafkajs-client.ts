@@ -246,6 +246,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
     const { consumer } = this;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = new Map<string, readonly number[]>(Object.entries(event.payload.memberAssignment));
+      if (process.env.TQ_KAFKA_DEBUG) console.error('[tq/kafka debug] assigned', this.options.groupId, JSON.stringify(event.payload.memberAssignment));
       handlers.onAssigned(assignment);
       if (this.allPaused) this.pauseAll();
     });

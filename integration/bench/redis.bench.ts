@@ -1,0 +1,321 @@
+/**
+ * `pnpm bench redis`: tq (@tq/redis) and BullMQ side by side on the same Redis, in one run.
+ *
+ * - enqueue: 50k noop tasks in batches of 1000 (tq `publishBatch`, BullMQ `addBulk`)
+ * - drain at concurrency 1, 10, 100: a worker in its own process empties a pre-filled queue of 50k
+ *   (tq `app.worker`, BullMQ `Worker`); tasks/s from the first task to the last, and its RSS
+ * - round trip: one task at a time, send → run → result seen by the sender; p50/p99
+ *
+ * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
+ * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
+ * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, like production).
+ * TASKS=10000 shortens a run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
+import { RedisBroker, RedisResultBackend } from '@tq/redis';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { startBrokers } from '../harness/start-brokers.js';
+
+const TASKS = Number(process.env.TASKS ?? 50_000);
+const ROUND_TRIPS = 2000;
+const BATCH = 1000;
+const self = fileURLToPath(import.meta.url);
+
+type Library = 'tq' | 'bullmq' | 'bullmq-removeOnComplete';
+
+interface DrainResult {
+  perSecond: number;
+  rssMb: number;
+}
+
+/** The benchmark (called by integration/bench/run.ts). */
+export async function run(): Promise<void> {
+  const { url, stop } = await provideRedis();
+  try {
+    const rows: string[][] = [];
+    const enqueueTq = await enqueueTqTasks(url, `bench-tq-${randomUUID().slice(0, 8)}`, TASKS);
+    const enqueueBull = await enqueueBullJobs(url, `bench-bull-${randomUUID().slice(0, 8)}`, TASKS, false);
+    rows.push(['enqueue (tasks/s, batches of 1000)', fmt(enqueueTq), fmt(enqueueBull), ratio(enqueueTq, enqueueBull)]);
+
+    const drains = new Map<string, DrainResult>();
+    for (const concurrency of [1, 10, 100]) {
+      const tq = await drain(url, 'tq', concurrency);
+      const bull = await drain(url, 'bullmq', concurrency);
+      drains.set(`tq-${concurrency}`, tq);
+      drains.set(`bull-${concurrency}`, bull);
+      rows.push([`drain c=${concurrency} (tasks/s)`, fmt(tq.perSecond), fmt(bull.perSecond), ratio(tq.perSecond, bull.perSecond)]);
+    }
+    const tuned = await drain(url, 'bullmq-removeOnComplete', 100);
+    rows.push([
+      'drain c=100 vs BullMQ removeOnComplete',
+      fmt(drains.get('tq-100')?.perSecond ?? 0),
+      fmt(tuned.perSecond),
+      ratio(drains.get('tq-100')?.perSecond ?? 0, tuned.perSecond),
+    ]);
+    for (const concurrency of [1, 100]) {
+      const tq = drains.get(`tq-${concurrency}`) as DrainResult;
+      const bull = drains.get(`bull-${concurrency}`) as DrainResult;
+      rows.push([`worker RSS after drain c=${concurrency} (MB)`, tq.rssMb.toFixed(0), bull.rssMb.toFixed(0), ratio(tq.rssMb, bull.rssMb)]);
+    }
+
+    const tqLatency = await roundTripsTq(url);
+    const bullLatency = await roundTripsBull(url);
+    rows.push(['round trip p50 (ms)', tqLatency.p50.toFixed(3), bullLatency.p50.toFixed(3), ratio(tqLatency.p50, bullLatency.p50)]);
+    rows.push(['round trip p99 (ms)', tqLatency.p99.toFixed(3), bullLatency.p99.toFixed(3), ratio(tqLatency.p99, bullLatency.p99)]);
+
+    printTable(['', 'tq', 'BullMQ', 'tq/BullMQ'], rows);
+    const c100 = (drains.get('tq-100')?.perSecond ?? 0) / (drains.get('bull-100')?.perSecond ?? 1);
+    console.log(`tq/bullmq drain ratio c=100: ${c100.toFixed(2)}`);
+  } finally {
+    await stop();
+  }
+}
+
+/** REDIS_URL, or a redis-server from the integration harness. */
+async function provideRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  const brokers = await startBrokers({ services: ['redis'], stateFile: `${tmpdir()}/tq-bench-redis-${process.pid}.json`, required: true });
+  return { url: brokers.env().REDIS_URL as string, stop: () => brokers.stop() };
+}
+
+function noopMessages(queue: string, count: number): OutgoingMessage[] {
+  return Array.from({ length: count }, () => ({ queue, message: createTaskMessage({ task: 'bench.noop', id: randomUUID(), args: [] }) }));
+}
+
+/** tq enqueue rate: message creation, encoding and sending all count. */
+async function enqueueTqTasks(url: string, queue: string, count: number): Promise<number> {
+  const broker = new RedisBroker({ url });
+  await broker.connect();
+  try {
+    const started = performance.now();
+    for (let i = 0; i < count; i += BATCH) await broker.publishBatch(noopMessages(queue, Math.min(BATCH, count - i)));
+    const perSecond = count / ((performance.now() - started) / 1000);
+    await broker.deleteQueue(queue);
+    return perSecond;
+  } finally {
+    await broker.close();
+  }
+}
+
+async function enqueueBullJobs(url: string, name: string, count: number, removeOnComplete: boolean): Promise<number> {
+  const queue = new Queue(name, { connection: connectionOf(url) });
+  try {
+    const started = performance.now();
+    for (let i = 0; i < count; i += BATCH) {
+      const jobs = Array.from({ length: Math.min(BATCH, count - i) }, () => ({
+        name: 'noop',
+        data: {},
+        opts: removeOnComplete ? { removeOnComplete: true } : {},
+      }));
+      await queue.addBulk(jobs);
+    }
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    if (!process.env.TQ_BENCH_KEEP) await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+/** Fill a queue, then drain it with a worker in its own process. */
+async function drain(url: string, library: Library, concurrency: number): Promise<DrainResult> {
+  const name = `bench-${library}-${randomUUID().slice(0, 8)}`;
+  if (library === 'tq') {
+    const broker = new RedisBroker({ url });
+    await broker.connect();
+    for (let i = 0; i < TASKS; i += BATCH) await broker.publishBatch(noopMessages(name, Math.min(BATCH, TASKS - i)));
+    await broker.close();
+  } else {
+    const queue = new Queue(name, { connection: connectionOf(url) });
+    const opts = library === 'bullmq-removeOnComplete' ? { removeOnComplete: true } : {};
+    for (let i = 0; i < TASKS; i += BATCH)
+      await queue.addBulk(Array.from({ length: Math.min(BATCH, TASKS - i) }, () => ({ name: 'noop', data: {}, opts })));
+    await queue.close();
+  }
+  const result = JSON.parse(await runChild(['drain', library, url, name, String(concurrency), String(TASKS)])) as DrainResult;
+  await cleanUp(url, library, name);
+  return result;
+}
+
+async function cleanUp(url: string, library: Library, name: string): Promise<void> {
+  if (library === 'tq') {
+    const broker = new RedisBroker({ url });
+    await broker.connect();
+    await broker.deleteQueue(name);
+    await broker.close();
+    return;
+  }
+  const queue = new Queue(name, { connection: connectionOf(url) });
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+/** Sequential send → run → result seen, with a tq worker (and result backend) in another process. */
+async function roundTripsTq(url: string): Promise<{ p50: number; p99: number }> {
+  const queue = `bench-rt-tq-${randomUUID().slice(0, 8)}`;
+  const child = startChild(['serve', 'tq', url, queue, '10', '0']);
+  await child.ready;
+  const app = createApp({ broker: new RedisBroker({ url }), backend: new RedisResultBackend({ url }), logger: undefined });
+  const noop = app.task('bench.noop', async () => null);
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < ROUND_TRIPS + 200; i++) {
+      const started = performance.now();
+      const result = await noop.applyAsync([], { queue });
+      await result.get({ timeoutMs: 5000 });
+      if (i >= 200) samples.push(performance.now() - started); // the first 200 warm up both sides
+    }
+    return percentiles(samples);
+  } finally {
+    await app.close();
+    child.process.kill();
+    await cleanUp(url, 'tq', queue);
+  }
+}
+
+async function roundTripsBull(url: string): Promise<{ p50: number; p99: number }> {
+  const name = `bench-rt-bull-${randomUUID().slice(0, 8)}`;
+  const child = startChild(['serve', 'bullmq', url, name, '10', '0']);
+  await child.ready;
+  const queue = new Queue(name, { connection: connectionOf(url) });
+  const events = new QueueEvents(name, { connection: connectionOf(url) });
+  await events.waitUntilReady();
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < ROUND_TRIPS + 200; i++) {
+      const started = performance.now();
+      const job = await queue.add('noop', {});
+      await job.waitUntilFinished(events, 5000);
+      if (i >= 200) samples.push(performance.now() - started);
+    }
+    return percentiles(samples);
+  } finally {
+    await events.close();
+    await queue.close();
+    child.process.kill();
+    await cleanUp(url, 'bullmq', name);
+  }
+}
+
+// ---- child processes: a worker per library, measured on its own event loop ----
+
+function childArgs(args: string[]): string[] {
+  return ['--conditions=@tq/source', '--import', 'tsx', self, ...args];
+}
+
+function runChild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, childArgs(args), {
+      env: { ...process.env, TQ_BENCH_CHILD: '1', TQ_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(output.trim().split('\n').at(-1) ?? '')
+        : reject(new Error(`bench worker ${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
+function startChild(args: string[]): { process: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, childArgs(args), {
+    env: { ...process.env, TQ_BENCH_CHILD: '1', TQ_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
+  return { process: child, ready };
+}
+
+/** Child mode: `drain` prints `{ perSecond, rssMb }` once `count` tasks ran; `serve` runs until killed. */
+async function child(): Promise<void> {
+  const [mode, library, url = '', queue = '', concurrencyText = '1', countText = '0'] = process.argv.slice(2);
+  const concurrency = Number(concurrencyText);
+  const count = Number(countText);
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  // Timed from the first task to the last: connecting and loading code are not throughput.
+  let started = 0;
+  const onTask = () => {
+    if (done === 0) started = performance.now();
+    if (++done === count) finish();
+  };
+  let close: () => Promise<void>;
+  if (library === 'tq') {
+    const app = createApp({
+      broker: new RedisBroker({ url }),
+      backend: mode === 'serve' ? new RedisResultBackend({ url }) : undefined,
+      logger: undefined,
+    });
+    app.task('bench.noop', async () => {
+      onTask();
+      return null;
+    });
+    const worker = app.worker({ queues: [queue], concurrency });
+    await worker.start();
+    close = async () => {
+      await worker.close();
+      await app.close();
+    };
+  } else {
+    const worker = new Worker(queue, async () => onTask(), { connection: connectionOf(url), concurrency });
+    await worker.waitUntilReady();
+    close = () => worker.close();
+  }
+  if (mode === 'serve') {
+    process.stdout.write('ready\n');
+    return;
+  }
+  await finished;
+  const perSecond = (count - 1) / ((performance.now() - started) / 1000);
+  const rssMb = process.memoryUsage().rss / 1024 / 1024;
+  process.stdout.write(`${JSON.stringify({ perSecond, rssMb })}\n`);
+  await close();
+  process.exit(0);
+}
+
+// ---- helpers ----
+
+function connectionOf(url: string): { host: string; port: number; maxRetriesPerRequest: null } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function fmt(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
+}
+
+function ratio(tq: number, bull: number): string {
+  return bull > 0 ? (tq / bull).toFixed(2) : '-';
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+if (process.env.TQ_BENCH_CHILD) await child();

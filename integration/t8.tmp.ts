@@ -1,0 +1,18 @@
+import { createTaskMessage, toEnvelope } from '@tq/core';
+import { RedisBroker } from '@tq/redis';
+import { randomUUID } from 'node:crypto';
+const url = 'redis://127.0.0.1:6390';
+const N = 50_000;
+const q = 'enq-' + randomUUID().slice(0, 6);
+const b = new RedisBroker({ url }); await b.connect();
+let t = performance.now();
+const msgs = Array.from({ length: N }, () => ({ queue: q, message: createTaskMessage({ task: 'bench.noop', id: randomUUID() }) }));
+const create = performance.now() - t;
+t = performance.now();
+for (const m of msgs) toEnvelope(m.message, { queue: q });
+const encode = performance.now() - t;
+t = performance.now();
+for (let i = 0; i < N; i += 1000) await b.publishBatch(msgs.slice(i, i + 1000));
+const publish = performance.now() - t;
+console.log(`create ${(create / N * 1000).toFixed(1)}µs encode ${(encode / N * 1000).toFixed(1)}µs publishBatch ${(publish / N * 1000).toFixed(1)}µs => ${Math.round(N / ((create + publish) / 1000))}/s incl create, ${Math.round(N / (publish / 1000))}/s publish only`);
+await b.deleteQueue(q); await b.close();

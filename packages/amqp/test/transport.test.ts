@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { brokerConfigFromUrl } from '../src/amqp-broker-config.js';
+import { AmqpBroker, RpcResultBackend, transport } from '../src/index.js';
+
+describe('transport', () => {
+  it('serves amqp, amqps and rpc', () => {
+    expect(transport.schemes).toEqual(['amqp', 'amqps', 'rpc']);
+    expect(transport.createBroker?.(new URL('amqp://guest:guest@localhost:5672//'))).toBeInstanceOf(AmqpBroker);
+    expect(transport.createResultBackend?.(new URL('rpc://guest:guest@localhost:5672//'))).toBeInstanceOf(RpcResultBackend);
+  });
+
+  it("reads tq's URL parameters and leaves amqplib's", () => {
+    const config = brokerConfigFromUrl(new URL('amqp://u:p@h:5672//?maxPriority=10&queueType=quorum&heartbeat=10'));
+    expect(config).toMatchObject({ maxPriority: 10, queueType: 'quorum', url: 'amqp://u:p@h:5672//?heartbeat=10' });
+  });
+
+  it('declares capabilities honestly per configuration', () => {
+    const classic = new AmqpBroker({ url: 'amqp://x', maxPriority: 10 }).capabilities;
+    expect(classic).toMatchObject({
+      delay: { maxDelayMs: 2 ** 32 - 1, emulated: true },
+      priority: { levels: 10 },
+      deadLetter: true,
+      broadcast: true,
+    });
+    expect(new AmqpBroker({ url: 'amqp://x' }).capabilities.priority).toBe(false);
+    expect(new AmqpBroker({ url: 'amqp://x', queueType: 'quorum' }).capabilities.priority).toBe(false);
+    expect(new RpcResultBackend({ url: 'amqp://x' }).capabilities).toEqual({
+      atomicCounters: false,
+      watch: true,
+      ttl: false,
+      groups: false,
+      shared: false,
+    });
+  });
+
+  it('refuses what cannot work, clearly', () => {
+    const is = (fn: () => unknown) => expect(fn).toThrow(expect.objectContaining({ code: 'TQ_CONFIGURATION' }));
+    is(() => transport.createResultBackend?.(new URL('rpc://')));
+    is(() => transport.createBroker?.(new URL('rpc://h')));
+    is(() => new AmqpBroker({ url: 'amqp://x', queueType: 'quorum', maxPriority: 10 }));
+    is(() => new AmqpBroker({}));
+  });
+});
