@@ -182,11 +182,8 @@ export class KafkaBroker implements Broker {
    */
   async purge(queue: string): Promise<number> {
     const census = await this.census(queue);
-    for (const part of this.localParts(queue)) {
-      for (const entry of part.window.held()) {
-        if (entry.status === 'waiting' || (part.kind === 'delay' && entry.status === 'running')) part.window.complete(entry);
-      }
-      part.waiting.length = 0;
+    for (const subscription of this.subscriptions) {
+      for (const consumer of subscription.consumers) if (consumer.topics.queue === queue) consumer.dropWaiting();
     }
     const client = this.live();
     await Promise.all(

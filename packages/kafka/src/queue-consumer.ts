@@ -156,6 +156,19 @@ export class QueueConsumer {
     this.markDirty();
   }
 
+  /** Purge: forget fetched records no handler has (waiting ones, delayed ones held for forwarding). */
+  dropWaiting(): void {
+    for (const part of this.owned.values()) {
+      if (!part.window.alive) continue;
+      for (const entry of part.window.held()) {
+        if (entry.status === 'waiting' || (part.kind === 'delay' && entry.status === 'running')) part.window.complete(entry);
+      }
+      part.waiting.length = 0;
+      this.maybeResume(part);
+    }
+    this.markDirty();
+  }
+
   /** Stop fetching (the subscription closed). */
   pauseAll(): void {
     this.closing = true;

@@ -146,11 +146,14 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
     const queue = kit.queue();
     await broker.publish(queue, sampleMessage());
     const seen: Delivery[] = [];
+    let parked = 0;
     await kit.consume(broker, [queue], async (delivery) => {
       seen.push(delivery);
       await delivery.deadLetter('conformance: parked on purpose');
+      parked++;
     });
-    await waitUntil(() => seen.length === 1, 'the delivery');
+    // Read only once deadLetter() has settled: on a remote broker it is a round trip.
+    await waitUntil(() => parked === 1, 'the delivery, dead-lettered');
     expect(broker.deadLetters).toBeTypeOf('function');
     const letters = await broker.deadLetters?.(queue);
     expect(letters).toHaveLength(1);
@@ -174,12 +177,14 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
       const good = sampleMessage();
       await broker.publish(queue, good);
       const seen: Delivery[] = [];
+      let settled = 0;
       await kit.consume(broker, [queue], async (delivery) => {
         seen.push(delivery);
         if (delivery.decodeError && broker.capabilities.deadLetter) await delivery.deadLetter(delivery.decodeError.message);
         else await delivery.ack();
+        settled++;
       });
-      await waitUntil(() => seen.length === 3, 'two poison deliveries and the good one');
+      await waitUntil(() => settled === 3, 'two poison deliveries and the good one, settled');
 
       const bad = seen.filter((d) => d.message === undefined);
       expect(bad).toHaveLength(2);

@@ -1,3 +1,4 @@
+const NEEDS_ESCAPE = /[\u007f-\uffff]/;
 const NON_ASCII = /[\u007f-\uffff]/g;
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -15,7 +16,8 @@ export function toPythonJson(value: unknown): string {
   const json = JSON.stringify(value) as string | undefined;
   if (json === undefined) throw new TypeError(`Cannot serialize ${typeof value} as JSON`);
   // A linear scan, not a regex over string literals: those overflow V8's stack on large payloads.
-  let spaced = '';
+  // Pieces are joined once: appending at every separator costs more than the scan itself.
+  const pieces: string[] = [];
   let copied = 0;
   let inString = false;
   for (let i = 0; i < json.length; i++) {
@@ -26,11 +28,12 @@ export function toPythonJson(value: unknown): string {
     } else if (char === QUOTE) {
       inString = true;
     } else if (char === COMMA || char === COLON) {
-      spaced += `${json.slice(copied, i + 1)} `;
+      pieces.push(json.slice(copied, i + 1));
       copied = i + 1;
     }
   }
-  spaced += json.slice(copied);
+  pieces.push(json.slice(copied));
+  const spaced = pieces.join(' ');
   // JSON.stringify output is ASCII outside string literals, so this only touches string contents.
-  return spaced.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return NEEDS_ESCAPE.test(spaced) ? spaced.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) : spaced;
 }

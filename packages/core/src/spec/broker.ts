@@ -98,7 +98,11 @@ export interface Delivery {
   readonly raw: Uint8Array;
   /** How many times this message was delivered, this one included (1 = first time). */
   readonly deliveryCount: number;
-  /** Done: remove the message for good. */
+  /**
+   * Done: remove the message for good. May resolve once the ack is queued rather than confirmed
+   * (pipelined, like AMQP's basic.ack): a lost ack only means a redelivery, and `close()` waits for
+   * every ack sent.
+   */
   ack(): Promise<void>;
   /** Not done: requeue (optionally delayed) or drop. */
   nack(options?: NackOptions): Promise<void>;

@@ -221,16 +221,58 @@ export class KafkajsClient implements KafkaClient {
 }
 
 class KafkajsGroupConsumer implements GroupConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
+  private handlers: GroupConsumerHandlers | undefined;
   private stopping: Promise<void> | undefined;
+  private restarting: Promise<void> | undefined;
   private allPaused = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: GroupConsumerOptions,
     private readonly onStopped: (consumer: KafkajsGroupConsumer) => void,
   ) {
-    this.consumer = kafka.consumer({
+    this.consumer = this.build();
+  }
+
+  async start(handlers: GroupConsumerHandlers): Promise<void> {
+    this.handlers = handlers;
+    await this.run(this.consumer);
+  }
+
+  pause(topic: string, partition: number): void {
+    this.safely(() => this.consumer.pause([{ topic, partitions: [partition] }]));
+  }
+
+  resume(topic: string, partition: number): void {
+    if (this.allPaused) return;
+    this.safely(() => this.consumer.resume([{ topic, partitions: [partition] }]));
+  }
+
+  pauseAll(): void {
+    this.allPaused = true;
+    this.safely(() => this.consumer.pause(this.options.topics.map((topic) => ({ topic }))));
+  }
+
+  async commit(offsets: readonly { topic: string; partition: number; offset: number; metadata: string }[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata })),
+    );
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.restarting?.catch(() => {});
+      await this.consumer.disconnect().catch(() => {});
+      this.onStopped(this);
+    })();
+    return this.stopping;
+  }
+
+  private build(): Consumer {
+    const { options } = this;
+    return this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       rebalanceTimeout: options.rebalanceTimeoutMs,
@@ -242,17 +284,21 @@ class KafkajsGroupConsumer implements GroupConsumer {
     });
   }
 
-  async start(handlers: GroupConsumerHandlers): Promise<void> {
-    const { consumer } = this;
+  private async run(consumer: Consumer): Promise<void> {
+    const handlers = this.handlers as GroupConsumerHandlers;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (consumer !== this.consumer) return;
       const assignment = new Map<string, readonly number[]>(Object.entries(event.payload.memberAssignment));
-      if (process.env.TQ_KAFKA_DEBUG) console.error('[tq/kafka debug] assigned', this.options.groupId, JSON.stringify(event.payload.memberAssignment));
       handlers.onAssigned(assignment);
       if (this.allPaused) this.pauseAll();
     });
     consumer.on(consumer.events.CRASH, (event) => {
+      if (consumer !== this.consumer) return;
       const error = event.payload.error;
       handlers.onError(error instanceof Error ? error : new Error(String(error)));
+      // kafkajs restarts by itself after retriable errors only; "Failed to find group
+      // coordinator" (a broker restarting) is not one of them. Start a new member then.
+      if (!event.payload.restart && !this.stopping) this.restarting ??= this.restart().finally(() => (this.restarting = undefined));
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
@@ -260,39 +306,35 @@ class KafkajsGroupConsumer implements GroupConsumer {
       autoCommit: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch }) => {
-        if (batch.messages.length === 0) return;
+        if (batch.messages.length === 0 || consumer !== this.consumer) return;
         await handlers.onRecords(batch.topic, batch.partition, batch.messages.map(toIncoming));
       },
     });
   }
 
-  pause(topic: string, partition: number): void {
-    this.consumer.pause([{ topic, partitions: [partition] }]);
+  /** Replace a crashed kafkajs consumer with a new one, retrying with backoff until stopped. */
+  private async restart(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await this.consumer.disconnect().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+      if (this.stopping) return;
+      this.consumer = this.build();
+      try {
+        await this.run(this.consumer);
+        return;
+      } catch (error) {
+        this.handlers?.onError(error as Error);
+      }
+    }
   }
 
-  resume(topic: string, partition: number): void {
-    if (this.allPaused) return;
-    this.consumer.resume([{ topic, partitions: [partition] }]);
-  }
-
-  pauseAll(): void {
-    this.allPaused = true;
-    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
-  }
-
-  async commit(offsets: readonly { topic: string; partition: number; offset: number; metadata: string }[]): Promise<void> {
-    if (offsets.length === 0) return;
-    await this.consumer.commitOffsets(
-      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata })),
-    );
-  }
-
-  stop(): Promise<void> {
-    this.stopping ??= this.consumer
-      .disconnect()
-      .catch(() => {})
-      .finally(() => this.onStopped(this));
-    return this.stopping;
+  /** kafkajs throws on pause/resume while its consumer is between runs; the next join re-applies pauses. */
+  private safely(action: () => void): void {
+    try {
+      action();
+    } catch {
+      // not running right now
+    }
   }
 }
 
