@@ -23,7 +23,7 @@ import { KafkaBroker, KafkajsClient } from '@tq/kafka';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startBrokers } from '../harness/start-brokers.js';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const CHUNK = 1000;
 const PARTITIONS = 6;
 

@@ -197,11 +197,7 @@ describe('sqs broker', () => {
 
   it("createApp({ broker: 'sqs://KEY:SECRET@host:port?region=...' }) finds @tq/sqs and works end to end", async () => {
     const queue = uniqueQueue('url');
-    // Core finds transport packages from the application's folder (process.cwd()); under vitest
-    // that is the repository root, which does not depend on @tq/sqs. This package does.
-    const cwd = process.cwd();
-    process.chdir(new URL('../..', import.meta.url).pathname);
-    closers.push(() => process.chdir(cwd));
+    // Core finds transport packages from the application's folder (process.cwd(): the repository root).
     const app = createApp({ broker: sqsUrl('waitTimeSeconds=1'), backend: new MemoryResultBackend({ name: 'sqs-url' }) });
     closers.push(() => app.close());
     const echo = app.task('echo', { queue }, async (text: string) => text);

@@ -36,14 +36,7 @@ export class KafkaSubscription implements Subscription {
     private readonly prefetch: number,
     private readonly ctx: SubscriptionContext,
   ) {
-    const consumerCtx: QueueConsumerContext = {
-      ...ctx,
-      config: ctx.config,
-      client: ctx.client,
-      send: (records) => ctx.send(records),
-      report: (error) => ctx.report(error),
-      wake: () => this.wake(),
-    };
+    const consumerCtx: QueueConsumerContext = { ...ctx, wake: () => this.wake() };
     this.consumers = topics.map((t) => new QueueConsumer(t, consumerCtx));
   }
 
@@ -132,10 +125,5 @@ export class KafkaSubscription implements Subscription {
         this.inflight--;
         this.wake();
       });
-  }
-
-  /** Whether records of this subscription may still be handed out or requeued here. */
-  get open(): boolean {
-    return !this.closed;
   }
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { currentTask, TqError } from '@tq/core';
 import { expect } from 'vitest';
 import { waitUntil } from '../support/wait-until.js';
@@ -9,18 +8,25 @@ import { RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
 export function shutdownTests(config: TaskConformanceConfig): void {
   test('close(): running tasks finish within the timeout; not-started ones go back and a new worker runs them', async (context) => {
     const kit = await TaskKit.forTest(config, context);
+    // Started tasks wait at a gate opened only once close() began, so exactly two are running then.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     const slow = kit.task('slow', async (n: number) => {
-      await sleep(150);
+      await gate;
       return n;
     });
     const first = await kit.worker({ concurrency: 2, prefetchMultiplier: 2, hostname: `first-${kit.queue}` });
     const events = kit.record(first);
     const results = [];
     for (let n = 0; n < 5; n++) results.push(await slow.delay(n));
-    await waitUntil(() => events.filter((e) => e.type === 'task-started').length === 2, 'two tasks to start');
+    await waitUntil(() => events.filter((e) => e.type === 'task-started').length >= 2, 'two tasks to start');
     const startedIds = events.filter((e) => e.type === 'task-started').map((e) => e.id);
 
-    await first.close({ timeoutMs: 3000 });
+    const closed = first.close({ timeoutMs: 3000 });
+    open();
+    await closed;
     // Both running tasks finished (and stored SUCCESS) before close() returned...
     for (const r of results.filter((r) => startedIds.includes(r.id))) {
       expect(await r.state()).toBe('SUCCESS');

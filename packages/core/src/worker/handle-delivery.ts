@@ -30,6 +30,18 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
     return rejectPoison(rt, delivery, reason, message);
   }
+  // From here it may wait (an eta held here, a rate limit, a free slot) and then run: keep it ours
+  // all along, or a long backlog is redelivered to another worker while it waits.
+  const heartbeat = startHeartbeat(rt, delivery);
+  try {
+    await admit(rt, delivery, message);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Wait for its time, its rate and a free slot; then run it, unless it was revoked or expired meanwhile. */
+async function admit(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage): Promise<void> {
   const h = message.headers;
   const stopped = await whyNotRun(rt, message);
   if (stopped) return revoke(rt, delivery, message, stopped);
@@ -87,7 +99,6 @@ async function run(
   const h = message.headers;
   const attempt = new Attempt();
   rt.running.set(h.id, attempt);
-  const heartbeat = startHeartbeat(rt, delivery);
   const started = Date.now();
   emit(rt, 'task-started', message, {});
   let outcome: AttemptOutcome;
@@ -102,7 +113,6 @@ async function run(
     });
   } finally {
     rt.running.delete(h.id);
-    clearInterval(heartbeat);
   }
   const runtimeMs = Date.now() - started;
   switch (outcome.kind) {
@@ -148,7 +158,9 @@ async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
   again.headers.retries = h.retries + 1;
   again.headers.eta = delayMs > 0 ? new Date(Date.now() + delayMs).toISOString().replace('Z', '+00:00') : null;
   again.headers.parent_id = h.id;
-  await rt.app.publish(delivery.queue, again, delayMs > 0 ? { delayMs } : {});
+  // Without broker delays (SQS FIFO) the eta header alone makes the receiving worker hold it.
+  const canDelay = rt.broker.capabilities.delay !== false;
+  await rt.app.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {});
   const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
   await storeState(rt, delivery, message, 'RETRY', result, traceback);
   emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
@@ -212,12 +224,7 @@ async function waitUntilDue(rt: WorkerRuntime, delivery: Delivery, dueInMs: numb
     await delivery.nack({ requeue: true, delayMs: Math.min(dueInMs, delay.maxDelayMs) });
     return 'rescheduled';
   }
-  const heartbeat = startHeartbeat(rt, delivery);
-  try {
-    if (await pause(dueInMs, rt.closing)) return 'due';
-  } finally {
-    clearInterval(heartbeat);
-  }
+  if (await pause(dueInMs, rt.closing)) return 'due';
   // close() began: give it back for another worker to hold, rather than hold close() up.
   await delivery.nack({ requeue: true });
   return 'rescheduled';
@@ -230,7 +237,7 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return sleep(ms, true, { signal }).catch(() => false);
 }
 
-/** Keep a running task's message invisible to other consumers (every third of its timeout). */
+/** Keep a held or running task's message invisible to other consumers (every third of its timeout). */
 function startHeartbeat(rt: WorkerRuntime, delivery: Delivery): NodeJS.Timeout | undefined {
   const timeout = delivery.visibilityTimeoutMs;
   if (!delivery.extendVisibility || !timeout) return undefined;
