@@ -117,7 +117,7 @@ export async function localKafka(context: StartContext): Promise<RunningService>
       intervalMs: 500,
       abortIf: () => started.assertRunning(),
     });
-    await waitUntil(() => warmGroupCoordinator(brokers), { what: 'the Kafka group coordinator', timeoutMs: 30_000, intervalMs: 300 });
+    await waitUntil(() => warmGroupCoordinator(brokers), { what: 'the Kafka group coordinator', timeoutMs: 90_000, intervalMs: 300 });
   };
   await start();
   return {

@@ -84,6 +84,9 @@ export class QueueConsumer {
     });
   }
 
+  /** Between a rebalance's start and the new assignment: nothing new starts (its partition may move). */
+  private rebalancing = false;
+
   /** Set when the subscription closes: this member asks for no new partitions. */
   closing = false;
 
@@ -104,6 +107,9 @@ export class QueueConsumer {
   async start(): Promise<void> {
     await this.consumer.start({
       onAssigned: (assignment) => this.onAssigned(assignment),
+      onRevoking: () => {
+        this.rebalancing = true;
+      },
       onRecords: (topic, partition, records) => this.onRecords(topic, partition, records),
       onError: (error) => this.ctx.report(error),
     });
@@ -111,6 +117,7 @@ export class QueueConsumer {
 
   /** The next entry a handler may take: round-robin over main partitions, per-key order kept. */
   nextEntry(): { part: OwnedPartition; entry: WindowEntry } | undefined {
+    if (this.rebalancing) return undefined;
     const mains: OwnedPartition[] = [];
     for (const p of this.owned.values()) if (p.kind === 'main' && p.waiting.length > 0) mains.push(p);
     for (let step = 0; step < mains.length; step++) {
@@ -242,6 +249,7 @@ export class QueueConsumer {
 
   private onAssigned(assignment: ReadonlyMap<string, readonly number[]>): void {
     this.generation++;
+    this.rebalancing = false;
     this.assignment = new Map(assignment);
     for (const [key, part] of this.owned) {
       const { topic, partition } = part.window;
@@ -303,6 +311,11 @@ export class QueueConsumer {
 
   private async forward(part: OwnedPartition, entry: WindowEntry): Promise<void> {
     if (!part.window.alive || entry.status === 'done') return;
+    if (this.rebalancing) {
+      // The partition may move: forwarding now could forward twice. Wait for the assignment.
+      entry.timer = setTimeout(() => void this.forward(part, entry), 20);
+      return;
+    }
     const headers: Record<string, string> = {};
     const count = entry.record.headers[HEADER.deliveryCount];
     if (count !== undefined) headers[HEADER.deliveryCount] = count;

@@ -110,7 +110,9 @@ export interface Delivery {
   deadLetter(reason: string): Promise<void>;
   /**
    * How long this delivery stays invisible to other consumers before it is redelivered; the worker
-   * extends it every third of this while the task runs. Set when `capabilities.visibilityTimeout`.
+   * extends it every third of this while the task waits and runs. Set when `capabilities.visibilityTimeout`.
+   * Where liveness is per consumer rather than per message (Kafka's session), it is that timeout and
+   * `extendVisibility` is absent: a live consumer keeps all its messages.
    */
   readonly visibilityTimeoutMs?: number;
   /** Push the redelivery deadline `ms` from now. Present only with `capabilities.extendVisibility`. */
@@ -176,7 +178,7 @@ export interface Broker {
   purge(queue: string): Promise<number>;
   /** Waiting messages (ready + delayed, not in flight). */
   size(queue: string): Promise<number>;
-  /** Read (not remove) up to `limit` dead letters of a queue. Needs `capabilities.deadLetter`. */
+  /** Read (not remove) up to `limit` dead letters of a queue, oldest first. Needs `capabilities.deadLetter`. */
   deadLetters?(queue: string, limit?: number): Promise<DeadLetter[]>;
   /** Fan-out control channel. Needs `capabilities.broadcast`. */
   readonly control?: ControlChannel;

@@ -59,6 +59,12 @@ export interface GroupConsumerHandlers {
    */
   onAssigned(assignment: ReadonlyMap<string, readonly number[]>): void;
   /**
+   * The member is about to rejoin (a rebalance began): some of its partitions may move, so the
+   * transport starts nothing new until the next `onAssigned`. Clients that cannot tell may skip it
+   * (more in-flight work then runs twice when a partition moves).
+   */
+  onRevoking(): void;
+  /**
    * Fetched records of one partition, in offset order. The client moves its fetch position past
    * them once this returns, so the transport must keep what it wants (it does: in its window).
    */

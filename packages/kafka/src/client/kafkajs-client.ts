@@ -292,6 +292,9 @@ class KafkajsGroupConsumer implements GroupConsumer {
       handlers.onAssigned(assignment);
       if (this.allPaused) this.pauseAll();
     });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (consumer === this.consumer) handlers.onRevoking();
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       if (consumer !== this.consumer) return;
       const error = event.payload.error;
