@@ -27,14 +27,18 @@ export const sendWelcomeEmail = app.task(
   },
 );
 
-export const makeThumbnail = app.task('images.thumbnail', { queue: 'images', timeLimitMs: 5000 }, async (imageId: string, width: number) => {
-  if (imageId.endsWith('.txt')) throw new TypeError(`${imageId} is not an image`);
-  for (let done = 25; done <= 100; done += 25) {
-    await pause(40);
-    await currentTask().progress({ imageId, width, done });
-  }
-  return { url: `https://cdn.example/${imageId}-${width}w.jpg`, width };
-});
+export const makeThumbnail = app.task(
+  'images.thumbnail',
+  { queue: 'images', timeLimitMs: 5000 },
+  async (imageId: string, width: number) => {
+    if (imageId.endsWith('.txt')) throw new TypeError(`${imageId} is not an image`);
+    for (let done = 25; done <= 100; done += 25) {
+      await pause(40);
+      await currentTask().progress({ imageId, width, done });
+    }
+    return { url: `https://cdn.example/${imageId}-${width}w.jpg`, width };
+  },
+);
 
 export const salesForRegion = app.task('reports.sales_for_region', async (region: string) => {
   await pause(100 + region.length * 20);

@@ -8,7 +8,9 @@ const short = (id: string) => id.slice(0, 8);
 // The worker: in production it is its own process (`npx tq worker --app ./dist/app.js`).
 const worker = app.worker({ queues: ['celery', 'emails', 'images'], concurrency: 8 });
 worker.events.on('task-started', (e) => log('worker', `started   ${e.name} [${short(e.id)}]`));
-worker.events.on('task-retried', (e) => log('worker', `retrying  ${e.name} [${short(e.id)}] in ${e.delayMs} ms: ${(e.error as Error).message}`));
+worker.events.on('task-retried', (e) =>
+  log('worker', `retrying  ${e.name} [${short(e.id)}] in ${e.delayMs} ms: ${(e.error as Error).message}`),
+);
 worker.events.on('task-succeeded', (e) => log('worker', `succeeded ${e.name} [${short(e.id)}] in ${e.runtimeMs} ms`));
 worker.events.on('task-failed', (e) => log('worker', `failed    ${e.name} [${short(e.id)}]: ${e.error.message}`));
 await worker.start();
@@ -22,16 +24,19 @@ log('web', `201 Created (emails queued: ${emails.map((r) => short(r.id)).join(',
 log('web', 'POST /uploads cat.jpg (+ notes.txt)');
 const thumbnails = await group(makeThumbnail.s('cat.jpg', 160), makeThumbnail.s('cat.jpg', 320), makeThumbnail.s('cat.jpg', 640)).delay();
 const badUpload = await makeThumbnail.delay('notes.txt', 160);
-const firstThumbnail = thumbnails.results[0]!;
+const [firstThumbnail] = thumbnails.results;
 const progress = setInterval(async () => {
-  const meta = await firstThumbnail.meta();
+  const meta = await firstThumbnail?.meta();
   if (meta?.status === 'PROGRESS') log('web', `GET /uploads/cat.jpg → ${(meta.result as { done: number }).done}% of 160w`);
 }, 45);
 
 // 3. A report: one task per region in parallel, then one task that combines them (a chord).
 log('web', 'POST /reports/q3 (4 regions)');
 const regions = ['emea', 'americas', 'apac', 'nordics'];
-const report = await chord(regions.map((region) => salesForRegion.s(region)), buildReport.s()).delay();
+const report = await chord(
+  regions.map((region) => salesForRegion.s(region)),
+  buildReport.s(),
+).delay();
 
 const thumbs = await thumbnails.get({ timeoutMs: 10_000 });
 clearInterval(progress);

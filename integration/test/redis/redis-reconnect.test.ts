@@ -15,14 +15,21 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
   return performance.now() - started;
 }
 
-/** A worker app and a producer app on one queue; `seen` collects the ids the worker ran. */
-async function workerAndProducer() {
+/**
+ * A worker app and a producer app on one queue; `seen` collects the ids the worker ran. Once
+ * `holdAfter` tasks ran, the others wait for `release()`, so a broker restart surely lands mid-run.
+ */
+async function workerAndProducer(holdAfter = Number.POSITIVE_INFINITY) {
   const queue = `reconnect-${randomUUID().slice(0, 8)}`;
   const seen = new Set<string>();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const workerBroker = brokerOn('redis', { pollIntervalMs: 200 });
   const workerApp = createApp({ broker: workerBroker, logger: undefined });
   workerApp.task('reconnect.touch', async (id: string) => {
-    await new Promise((resolve) => setTimeout(resolve, 2)); // slow enough that a restart lands mid-run
+    if (seen.size >= holdAfter) await gate;
     seen.add(id);
   });
   const worker = workerApp.worker({ queues: [queue], concurrency: 4 });
@@ -39,7 +46,7 @@ async function workerAndProducer() {
     await Promise.all([workerApp.close(), producerApp.close()]);
     await deleteQueues('redis', [queue]);
   };
-  return { seen, send, close, workerBroker: workerBroker as RedisBroker };
+  return { seen, send, close, release, workerBroker: workerBroker as RedisBroker };
 }
 
 describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself after losing the connection', () => {
@@ -69,12 +76,13 @@ describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself
   it.skipIf(!brokerRestartable('redis'))(
     'after a redis-server restart mid-run, every task completes',
     async () => {
-      const { seen, send, close, workerBroker } = await workerAndProducer();
+      const { seen, send, close, release, workerBroker } = await workerAndProducer(20);
       try {
         const before = await send(200);
         await waitFor(() => seen.size >= 20, 'the run to get going', 10_000);
         await restartBroker('redis');
-        expect(seen.size).toBeLessThan(before.length); // the restart really was mid-run
+        expect(seen.size).toBe(20); // the restart really was mid-run: the rest were held
+        release();
         const after = await send(50);
         const all = [...before, ...after];
         const resumedInMs = await waitFor(() => all.every((id) => seen.has(id)), 'every task, across the restart', 20_000);

@@ -1,2 +1,2 @@
-export { program } from './program.js';
 export { loadApp } from './load-app.js';
+export { program } from './program.js';

@@ -26,5 +26,7 @@ export async function loadApp(modulePath: string): Promise<App> {
 }
 
 function isApp(value: unknown): value is App {
-  return typeof value === 'object' && value !== null && typeof (value as App).worker === 'function' && typeof (value as App).task === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as App).worker === 'function' && typeof (value as App).task === 'function'
+  );
 }

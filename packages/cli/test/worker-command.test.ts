@@ -8,10 +8,14 @@ const cli = join(import.meta.dirname, '../src/bin.ts');
 const fixture = join(import.meta.dirname, 'fixtures/app.ts');
 
 function startWorker(journal: string) {
-  const child = spawn(process.execPath, ['--conditions=@tq/source', '--import', 'tsx', cli, 'worker', '--app', fixture, '--queues', 'celery', '-c', '2'], {
-    env: { ...process.env, TQ_FIXTURE_JOURNAL: journal, TQ_FIXTURE_SLOW_MS: '800', TQ_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tq/source', '--import', 'tsx', cli, 'worker', '--app', fixture, '--queues', 'celery', '-c', '2'],
+    {
+      env: { ...process.env, TQ_FIXTURE_JOURNAL: journal, TQ_FIXTURE_SLOW_MS: '800', TQ_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -51,9 +55,13 @@ it('prints a banner, runs tasks, and finishes the running task on SIGTERM (warm 
 }, 30_000);
 
 it('fails clearly when the module exports no app', async () => {
-  const child = spawn(process.execPath, ['--conditions=@tq/source', '--import', 'tsx', cli, 'worker', '--app', join(import.meta.dirname, 'fixtures/not-an-app.ts')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tq/source', '--import', 'tsx', cli, 'worker', '--app', join(import.meta.dirname, 'fixtures/not-an-app.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -8,8 +8,9 @@
  * - Task-level scenarios (retries, time limits, chain/group/chord incl. failures) run a real app
  *   and worker over a transport; they join here as their own suite once the runtime lands.
  */
-export { backendConformance } from './backend-conformance.js';
+
 export type { BackendConformanceConfig } from './backend/backend-conformance-config.js';
-export { brokerConformance } from './broker-conformance.js';
+export { backendConformance } from './backend-conformance.js';
 export type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';
-export { taskConformance, type TaskConformanceConfig, type TaskConformanceCapabilities } from './task/task-conformance.js';
+export { brokerConformance } from './broker-conformance.js';
+export { type TaskConformanceCapabilities, type TaskConformanceConfig, taskConformance } from './task/task-conformance.js';

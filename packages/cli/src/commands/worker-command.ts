@@ -11,38 +11,43 @@ export function workerCommand(): Command {
     .option('-c, --concurrency <n>', 'tasks running at once', positiveInt, 10)
     .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 2)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
-    .action(async (options: { app: string; queues?: string[]; concurrency: number; prefetchMultiplier: number; shutdownTimeout: number }) => {
-      const app = await loadApp(options.app);
-      const worker = app.worker({
-        queues: options.queues,
-        concurrency: options.concurrency,
-        prefetchMultiplier: options.prefetchMultiplier,
-        shutdownTimeoutMs: options.shutdownTimeout,
-      });
-      process.stderr.write(banner(app, worker));
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) {
-          // A second signal means "now": cold shutdown; unacknowledged messages are redelivered.
-          process.stderr.write(`${signal} again: exiting now; unfinished tasks will be redelivered\n`);
-          process.exit(1);
-        }
-        stopping = true;
-        process.stderr.write(`${signal}: warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)\n`);
-        await worker.close();
-        await app.close();
-        process.stderr.write('worker stopped\n');
-        process.exit(0);
-      };
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      process.on('SIGINT', () => void stop('SIGINT'));
-      await worker.start();
-      process.stderr.write(`ready: consuming ${worker.queues.join(', ')}\n`);
-    });
+    .action(
+      async (options: { app: string; queues?: string[]; concurrency: number; prefetchMultiplier: number; shutdownTimeout: number }) => {
+        const app = await loadApp(options.app);
+        const worker = app.worker({
+          queues: options.queues,
+          concurrency: options.concurrency,
+          prefetchMultiplier: options.prefetchMultiplier,
+          shutdownTimeoutMs: options.shutdownTimeout,
+        });
+        process.stderr.write(banner(app, worker));
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) {
+            // A second signal means "now": cold shutdown; unacknowledged messages are redelivered.
+            process.stderr.write(`${signal} again: exiting now; unfinished tasks will be redelivered\n`);
+            process.exit(1);
+          }
+          stopping = true;
+          process.stderr.write(`${signal}: warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)\n`);
+          await worker.close();
+          await app.close();
+          process.stderr.write('worker stopped\n');
+          process.exit(0);
+        };
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+        process.on('SIGINT', () => void stop('SIGINT'));
+        await worker.start();
+        process.stderr.write(`ready: consuming ${worker.queues.join(', ')}\n`);
+      },
+    );
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((q) => q.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
 }
 
 function positiveInt(value: string): number {

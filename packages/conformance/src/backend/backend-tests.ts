@@ -1,5 +1,5 @@
-import type { ChordPart, ResultMeta } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChordPart, ResultMeta } from '@tq/core';
 import { expect, it } from 'vitest';
 import { testIf } from '../support/test-if.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -37,7 +37,11 @@ export function backendTests(config: BackendConformanceConfig): void {
     const done = successMeta(id, 42);
     await backend.set(id, done);
     await backend.set(id, { ...done, status: 'RETRY', result: null });
-    await backend.set(id, { ...done, status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['late'], exc_module: 'builtins' } });
+    await backend.set(id, {
+      ...done,
+      status: 'FAILURE',
+      result: { exc_type: 'ValueError', exc_message: ['late'], exc_module: 'builtins' },
+    });
     expect(await backend.get(id)).toEqual(done);
   });
 
@@ -67,33 +71,30 @@ export function backendTests(config: BackendConformanceConfig): void {
     expect(await backend.get(long)).toBeDefined();
   });
 
-  testIf(caps.watch, 'capabilities.watch')(
-    'watch pushes every later write of that task, promptly, until unsubscribed',
-    async (context) => {
-      const kit = BackendKit.forTest(config, context);
-      const [reader, writer] = [await kit.backend(), await kit.backend()];
-      const [id, other] = [kit.id(), kit.id('other')];
-      const pushed: { meta: ResultMeta; at: number }[] = [];
-      const stop = await reader.watch?.(id, (meta) => pushed.push({ meta, at: performance.now() }));
-      // Right after watch() resolves the subscription is live: this write must not be missed.
-      const started: ResultMeta = { ...successMeta(id, null), status: 'STARTED', date_done: null };
-      const writtenAt = performance.now();
-      await writer.set(id, started);
-      await writer.set(other, successMeta(other, 'not for this watcher'));
-      await waitUntil(() => pushed.length === 1, 'the first push');
-      // Pushed, not polled: a poll loop would show up as hundreds of ms here.
-      expect((pushed[0]?.at ?? Number.NaN) - writtenAt).toBeLessThan(100);
-      const done = successMeta(id, 42);
-      await writer.set(id, done);
-      await waitUntil(() => pushed.length === 2, 'the second push');
-      expect(pushed.map((p) => p.meta)).toEqual([started, done]);
+  testIf(caps.watch, 'capabilities.watch')('watch pushes every later write of that task, promptly, until unsubscribed', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const [reader, writer] = [await kit.backend(), await kit.backend()];
+    const [id, other] = [kit.id(), kit.id('other')];
+    const pushed: { meta: ResultMeta; at: number }[] = [];
+    const stop = await reader.watch?.(id, (meta) => pushed.push({ meta, at: performance.now() }));
+    // Right after watch() resolves the subscription is live: this write must not be missed.
+    const started: ResultMeta = { ...successMeta(id, null), status: 'STARTED', date_done: null };
+    const writtenAt = performance.now();
+    await writer.set(id, started);
+    await writer.set(other, successMeta(other, 'not for this watcher'));
+    await waitUntil(() => pushed.length === 1, 'the first push');
+    // Pushed, not polled: a poll loop would show up as hundreds of ms here.
+    expect((pushed[0]?.at ?? Number.NaN) - writtenAt).toBeLessThan(100);
+    const done = successMeta(id, 42);
+    await writer.set(id, done);
+    await waitUntil(() => pushed.length === 2, 'the second push');
+    expect(pushed.map((p) => p.meta)).toEqual([started, done]);
 
-      await stop?.();
-      await writer.set(id, successMeta(id, 'after unsubscribe'));
-      await sleep(100);
-      expect(pushed).toHaveLength(2);
-    },
-  );
+    await stop?.();
+    await writer.set(id, successMeta(id, 'after unsubscribe'));
+    await sleep(100);
+    expect(pushed).toHaveLength(2);
+  });
 
   testIf(caps.watch, 'capabilities.watch')('close() stops every watch', async (context) => {
     const kit = BackendKit.forTest(config, context);
@@ -151,7 +152,11 @@ export function backendTests(config: BackendConformanceConfig): void {
     expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
     expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
     expect(await backend.addChordPart?.(chord, part(0))).toBeUndefined();
-    const failed: ChordPart = { ...part(2), state: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } };
+    const failed: ChordPart = {
+      ...part(2),
+      state: 'FAILURE',
+      result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' },
+    };
     expect(await backend.addChordPart?.(chord, failed)).toEqual([part(0), part(1), failed]);
     // After completion nobody else gets the parts, duplicates included.
     expect(await backend.addChordPart?.(chord, failed)).toBeUndefined();

@@ -1,5 +1,5 @@
-import type { Delivery } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Delivery } from '@tq/core';
 import { expect, it } from 'vitest';
 import { sampleMessage } from '../support/sample-message.js';
 import { waitUntil } from '../support/wait-until.js';

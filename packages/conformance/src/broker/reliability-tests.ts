@@ -1,5 +1,5 @@
-import { type Broker, type Delivery, TqError } from '@tq/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Broker, type Delivery, TqError } from '@tq/core';
 import { expect, it } from 'vitest';
 import { deferred } from '../support/deferred.js';
 import { sampleMessage } from '../support/sample-message.js';

@@ -64,25 +64,22 @@ export function schedulingTests(config: BrokerConformanceConfig): void {
   });
 
   const levels = caps.priority === false ? 0 : caps.priority.levels;
-  testIf(levels > 0, 'capabilities.priority')(
-    'priorities: higher runs first, FIFO within a level',
-    async (context) => {
-      const kit = BrokerKit.forTest(config, context);
-      const broker = await kit.broker();
-      const queue = kit.queue();
-      // Two messages per level, published interleaved and low-first so arrival order cannot pass by luck.
-      const published: { id: string; priority: number }[] = [];
-      for (let round = 0; round < 2; round++) {
-        for (let priority = 0; priority < levels; priority++) {
-          const message = sampleMessage({ priority, args: [round] });
-          published.push({ id: message.headers.id, priority });
-          await broker.publish(queue, message, { priority });
-        }
+  testIf(levels > 0, 'capabilities.priority')('priorities: higher runs first, FIFO within a level', async (context) => {
+    const kit = BrokerKit.forTest(config, context);
+    const broker = await kit.broker();
+    const queue = kit.queue();
+    // Two messages per level, published interleaved and low-first so arrival order cannot pass by luck.
+    const published: { id: string; priority: number }[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let priority = 0; priority < levels; priority++) {
+        const message = sampleMessage({ priority, args: [round] });
+        published.push({ id: message.headers.id, priority });
+        await broker.publish(queue, message, { priority });
       }
-      const received = await kit.collect(broker, [queue]);
-      await waitUntil(() => received.length === published.length, 'every message');
-      const expected = [...published].sort((a, b) => b.priority - a.priority).map((m) => m.id);
-      expect(received.map((d) => d.message?.headers.id)).toEqual(expected);
-    },
-  );
+    }
+    const received = await kit.collect(broker, [queue]);
+    await waitUntil(() => received.length === published.length, 'every message');
+    const expected = [...published].sort((a, b) => b.priority - a.priority).map((m) => m.id);
+    expect(received.map((d) => d.message?.headers.id)).toEqual(expected);
+  });
 }

@@ -3,7 +3,17 @@ import { createTaskMessage } from '../protocol/index.js';
 import type { PublishOptions } from '../spec/broker.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import type { Applied } from './applied.js';
-import { chordBodyOf, chordHeaderOf, chordIdOf, freeze, kindOf, membersOf, normalizeChain, setOnResultProducer } from './signature-json.js';
+import {
+  chordBodyOf,
+  chordHeaderOf,
+  chordIdOf,
+  ensureId,
+  freeze,
+  kindOf,
+  membersOf,
+  normalizeChain,
+  setOnResultProducer,
+} from './signature-json.js';
 
 /** What applying signatures needs from the app. */
 export interface SignaturePublisher {
@@ -60,7 +70,7 @@ async function applyChain(publisher: SignaturePublisher, sig: SignatureJson, con
 }
 
 async function applyGroup(publisher: SignaturePublisher, sig: SignatureJson, context: ApplyContext): Promise<Applied> {
-  const id = ((sig.options.task_id as string | undefined) ??= randomUUID());
+  const id = ensureId(sig);
   const shared = withoutId(sig.options);
   // Nested groups flatten into this one, as in Celery.
   const members = membersOf(sig).flatMap((m) => (kindOf(m) === 'group' ? membersOf(m) : [m]));
@@ -98,8 +108,9 @@ async function applyChord(publisher: SignaturePublisher, sig: SignatureJson, con
 
 async function applyTask(publisher: SignaturePublisher, sig: SignatureJson, context: ApplyContext): Promise<Applied> {
   const o = sig.options;
-  const id = ((o.task_id as string | undefined) ??= randomUUID());
-  const eta = typeof o.eta === 'string' ? new Date(o.eta) : typeof o.countdown === 'number' ? new Date(Date.now() + o.countdown * 1000) : null;
+  const id = ensureId(sig);
+  const eta =
+    typeof o.eta === 'string' ? new Date(o.eta) : typeof o.countdown === 'number' ? new Date(Date.now() + o.countdown * 1000) : null;
   const message = createTaskMessage({
     task: sig.task,
     id,

@@ -1,6 +1,6 @@
-import type { SignatureJson } from '../spec/task-message.js';
 import type { AsyncResult } from '../client/async-result.js';
 import type { GroupResult } from '../client/group-result.js';
+import type { SignatureJson } from '../spec/task-message.js';
 
 /** What a canvas node needs from its app to be sent. Implemented by `App`. */
 export interface CanvasApplier {

@@ -1,10 +1,10 @@
 import type { AsyncResult } from '../client/async-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
+import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { Accepts, AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
-import { applierOf } from './applier-of.js';
 
 /** Each step after the first must accept the previous step's result; a mismatch becomes `never`. */
 export type CheckChain<Steps extends readonly AnyNode[], First extends boolean = true, Prev = never> = Steps extends readonly [

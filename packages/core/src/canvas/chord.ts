@@ -1,8 +1,8 @@
 import type { AsyncResult } from '../client/async-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
+import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';
-import { applierOf } from './applier-of.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { Accepts, AnyNode, CanvasNode, OutOf } from './canvas-node.js';
 import type { GroupIn, OutsOf } from './group.js';

@@ -1,8 +1,8 @@
 import type { GroupResult } from '../client/group-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
+import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';
-import { applierOf } from './applier-of.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
 
@@ -11,7 +11,9 @@ export type OutsOf<Members extends readonly AnyNode[]> = { -readonly [K in keyof
 
 /** The missing arguments of a group: those of its first member that takes any (all get the same). */
 export type GroupIn<Members extends readonly AnyNode[]> = Members extends readonly [infer Head, ...infer Tail extends AnyNode[]]
-  ? InOf<Head> extends [] ? GroupIn<Tail> : InOf<Head>
+  ? InOf<Head> extends []
+    ? GroupIn<Tail>
+    : InOf<Head>
   : [];
 
 /** Members that run in parallel; the result is the tuple of their results. */
@@ -52,8 +54,6 @@ export class Group<In extends unknown[], Out extends unknown[]> implements Canva
 }
 
 /** `group(a, b)`: run `a` and `b` in parallel. */
-export function group<const Members extends readonly AnyNode[]>(
-  ...members: Members
-): Group<GroupIn<Members>, OutsOf<Members>> {
+export function group<const Members extends readonly AnyNode[]>(...members: Members): Group<GroupIn<Members>, OutsOf<Members>> {
   return new Group(applierOf(members), members);
 }

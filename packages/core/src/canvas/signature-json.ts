@@ -45,8 +45,7 @@ export function chordIdOf(sig: SignatureJson): string | undefined {
 export function normalizeChain(steps: readonly SignatureJson[]): SignatureJson[] {
   const flat = steps.flatMap((step) => (kindOf(step) === 'chain' ? normalizeChain(membersOf(step)) : [step]));
   const out: SignatureJson[] = [];
-  for (let i = 0; i < flat.length; i++) {
-    const step = flat[i]!;
+  for (const [i, step] of flat.entries()) {
     const rest = flat.slice(i + 1);
     if (rest.length > 0 && kindOf(step) === 'group') {
       out.push(makeChord(membersOf(step), chainOf(rest), step.options));
@@ -63,7 +62,8 @@ export function normalizeChain(steps: readonly SignatureJson[]): SignatureJson[]
 }
 
 function chainOf(steps: SignatureJson[]): SignatureJson {
-  if (steps.length === 1) return steps[0]!;
+  const [only, ...more] = steps;
+  if (only && more.length === 0) return only;
   return { task: 'celery.chain', args: [], kwargs: { tasks: steps }, options: {}, subtask_type: 'chain', immutable: false };
 }
 
@@ -71,7 +71,18 @@ function makeChord(header: SignatureJson[], body: SignatureJson, options: Record
   return {
     task: 'celery.chord',
     args: [],
-    kwargs: { header: { task: 'celery.group', args: [], kwargs: { tasks: header }, options: { ...options }, subtask_type: 'group', immutable: false }, body, kwargs: {} },
+    kwargs: {
+      header: {
+        task: 'celery.group',
+        args: [],
+        kwargs: { tasks: header },
+        options: { ...options },
+        subtask_type: 'group',
+        immutable: false,
+      },
+      body,
+      kwargs: {},
+    },
     options: {},
     subtask_type: 'chord',
     immutable: false,
@@ -91,11 +102,10 @@ export function freeze(sig: SignatureJson, replyTo: string): Applied {
       const steps = normalizeChain(membersOf(sig));
       sig.kwargs.tasks = steps;
       const results = steps.map(again);
-      return results.at(-1) ?? { kind: 'task', id: ((sig.options.task_id as string) ??= randomUUID()) };
+      return results.at(-1) ?? { kind: 'task', id: ensureId(sig) };
     }
     case 'group': {
-      const id = ((sig.options.task_id as string | undefined) ??= randomUUID());
-      return { kind: 'group', id, members: membersOf(sig).map(again) };
+      return { kind: 'group', id: ensureId(sig), members: membersOf(sig).map(again) };
     }
     case 'chord': {
       chordHeaderOf(sig).forEach(again);
@@ -103,8 +113,14 @@ export function freeze(sig: SignatureJson, replyTo: string): Applied {
     }
     default:
       sig.options.reply_to ??= replyTo;
-      return { kind: 'task', id: ((sig.options.task_id as string | undefined) ??= randomUUID()) };
+      return { kind: 'task', id: ensureId(sig) };
   }
+}
+
+/** The signature's `task_id` option, set to a new uuid4 first when it has none. */
+export function ensureId(sig: SignatureJson): string {
+  if (typeof sig.options.task_id !== 'string') sig.options.task_id = randomUUID();
+  return sig.options.task_id as string;
 }
 
 /** Every task id inside `sig` (frozen), to fail them all when the step before them failed. */

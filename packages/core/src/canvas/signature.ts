@@ -1,9 +1,9 @@
-import type { SignatureJson } from '../spec/task-message.js';
 import type { AsyncResult } from '../client/async-result.js';
-import type { CanvasNode } from './canvas-node.js';
-import type { CanvasApplier } from './canvas-applier.js';
+import type { SignatureJson } from '../spec/task-message.js';
 import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';
+import type { CanvasApplier } from './canvas-applier.js';
+import type { CanvasNode } from './canvas-node.js';
 
 /**
  * A task call, with some or all of its arguments bound: `add.s(2)` is `add(<parent result>, 2)`,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { Applied } from '../canvas/applied.js';
 import { applySignature, type SignaturePublisher } from '../canvas/apply-signature.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
@@ -12,7 +13,6 @@ import type { ResultBackend } from '../spec/result-backend.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import type { TaskOptions } from '../task/task-options.js';
-import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
 import { AsyncResult } from './async-result.js';
@@ -100,7 +100,11 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
   /** Where the broker and backend are, passwords masked (for banners and logs). */
   describe(): { broker: string; backend: string } {
     const show = (spec: unknown) =>
-      spec === undefined ? 'none' : typeof spec === 'string' ? spec.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : (spec as object).constructor.name;
+      spec === undefined
+        ? 'none'
+        : typeof spec === 'string'
+          ? spec.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
+          : (spec as object).constructor.name;
     return { broker: show(this.config.broker), backend: show(this.config.backend) };
   }
 
@@ -130,7 +134,9 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     this.assertOpen();
     const { backend } = await this.connection();
     if (!backend) {
-      throw new ConfigurationError("This app has no result backend, so results cannot be read. Pass one: createApp({ broker, backend: 'redis://...' }).");
+      throw new ConfigurationError(
+        "This app has no result backend, so results cannot be read. Pass one: createApp({ broker, backend: 'redis://...' }).",
+      );
     }
     return backend;
   }
@@ -150,7 +156,14 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     const backend = await this.resultBackend();
     if (!backend.restoreGroup) throw new UnsupportedCapabilityError('groups', 'This result backend cannot restore groups.');
     const ids = await backend.restoreGroup(id);
-    return ids && new GroupResult<T>(this, id, ids.map((member) => this.asyncResult(member)));
+    return (
+      ids &&
+      new GroupResult<T>(
+        this,
+        id,
+        ids.map((member) => this.asyncResult(member)),
+      )
+    );
   }
 
   /** Revoke a task: store REVOKED and tell every worker (aborting a running attempt if `terminate`). */
@@ -179,7 +192,11 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
   handleOf(applied: Applied): AsyncResult<unknown> | GroupResult<unknown[]> {
     if (applied.kind === 'task') return this.asyncResult(applied.id);
     // A member that is itself a group (a chain ending in a group) is a GroupResult: it has get() too.
-    return new GroupResult(this, applied.id, applied.members.map((m) => this.handleOf(m) as AsyncResult<unknown>));
+    return new GroupResult(
+      this,
+      applied.id,
+      applied.members.map((m) => this.handleOf(m) as AsyncResult<unknown>),
+    );
   }
 
   /** @internal SignaturePublisher: capability checks, then the broker. */
@@ -189,13 +206,17 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     const name = message.headers.task;
     if (options.delayMs !== undefined && options.delayMs > 0) {
       if (!caps.delay) {
-        throw new UnsupportedCapabilityError('delay', `This broker cannot delay messages, so '${name}' cannot have a countdown, eta or retry backoff.`);
+        throw new UnsupportedCapabilityError(
+          'delay',
+          `This broker cannot delay messages, so '${name}' cannot have a countdown, eta or retry backoff.`,
+        );
       }
       // Longer delays hop: the eta header makes the receiving worker delay the remainder again.
       options.delayMs = Math.min(options.delayMs, caps.delay.maxDelayMs);
     }
     if (options.priority !== undefined) {
-      if (!caps.priority) throw new UnsupportedCapabilityError('priority', `This broker has no priorities; remove 'priority' from the call of '${name}'.`);
+      if (!caps.priority)
+        throw new UnsupportedCapabilityError('priority', `This broker has no priorities; remove 'priority' from the call of '${name}'.`);
       if (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9) {
         throw new ConfigurationError(`Priority must be an integer 0–9 (9 runs first); got ${options.priority} for '${name}'.`);
       }

@@ -1,5 +1,5 @@
-import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
 import { ResultTimeoutError } from '../errors/result-timeout-error.js';
+import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
 import type { AsyncResult, GetOptions } from './async-result.js';
 import type { ResultSource } from './result-source.js';
 
@@ -34,8 +34,12 @@ export class GroupResult<T extends unknown[]> {
   /** Store the member ids so another process can `app.groupResult(id)` it (Celery's `GroupResult.save`). */
   async save(): Promise<void> {
     const backend = await this.source.resultBackend();
-    if (!backend.saveGroup) throw new UnsupportedCapabilityError('groups', 'This result backend cannot save groups; use redis:// or memory://.');
-    await backend.saveGroup(this.id, this.results.map((r) => r.id));
+    if (!backend.saveGroup)
+      throw new UnsupportedCapabilityError('groups', 'This result backend cannot save groups; use redis:// or memory://.');
+    await backend.saveGroup(
+      this.id,
+      this.results.map((r) => r.id),
+    );
   }
 
   /** Revoke every member. */

@@ -32,7 +32,9 @@ function parseUrl(spec: string, what: string): URL {
   try {
     return new URL(spec);
   } catch (cause) {
-    throw new ConfigurationError(`The ${what} URL '${spec}' is not a URL. Expected e.g. 'memory://' or 'redis://localhost:6379/0'.`, { cause });
+    throw new ConfigurationError(`The ${what} URL '${spec}' is not a URL. Expected e.g. 'memory://' or 'redis://localhost:6379/0'.`, {
+      cause,
+    });
   }
 }
 

@@ -63,8 +63,7 @@ function decode(raw: Uint8Array): DecodedMessage {
   try {
     return { message: fromEnvelope(raw), decodeError: undefined };
   } catch (error) {
-    const decodeError =
-      error instanceof MessageDecodeError ? error : new MessageDecodeError(String(error), { cause: error });
+    const decodeError = error instanceof MessageDecodeError ? error : new MessageDecodeError(String(error), { cause: error });
     return { message: undefined, decodeError };
   }
 }

@@ -1,12 +1,6 @@
 import { BrokerConnectionError } from '../errors/broker-connection-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type {
-  BackendCapabilities,
-  ChordPart,
-  ResultBackend,
-  ResultMeta,
-  SetResultOptions,
-} from '../spec/result-backend.js';
+import type { BackendCapabilities, ChordPart, ResultBackend, ResultMeta, SetResultOptions } from '../spec/result-backend.js';
 import { MemoryResultStore } from './memory-result-store.js';
 
 /** Configuration of a {@link MemoryResultBackend}. */

@@ -31,7 +31,11 @@ export function decodeTaskMessage(raw: RawTaskMessage): TaskMessage {
     throw new MessageDecodeError(`Message headers must be an object, got ${describeValue(headers)}: not a Celery protocol v2 message`);
   }
   const decode = () =>
-    decodePayload(raw.body, { contentType: raw.contentType, contentEncoding: raw.contentEncoding, compression: stringOrUndefined(headers.compression) });
+    decodePayload(raw.body, {
+      contentType: raw.contentType,
+      contentEncoding: raw.contentEncoding,
+      compression: stringOrUndefined(headers.compression),
+    });
   if (typeof headers.task !== 'string') {
     const payload = attempt(decode);
     if (isRecord(payload) && typeof payload.task === 'string') return fromProtocolV1(payload, headers, properties);

@@ -107,7 +107,8 @@ function bodyBytes(body: unknown, bodyEncoding: unknown): Uint8Array {
   if (String(bodyEncoding).toLowerCase() !== 'base64') {
     throw new MessageDecodeError(`Unsupported body_encoding ${describeValue(bodyEncoding)}: expected base64 or utf-8`);
   }
-  if (body.length % 4 !== 0 || !BASE64.test(body)) throw new MessageDecodeError('Envelope body is not valid base64 (body_encoding is base64)');
+  if (body.length % 4 !== 0 || !BASE64.test(body))
+    throw new MessageDecodeError('Envelope body is not valid base64 (body_encoding is base64)');
   return Buffer.from(body, 'base64');
 }
 

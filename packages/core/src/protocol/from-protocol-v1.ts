@@ -8,11 +8,7 @@ import { validateTaskMessage } from './validate-task-message.js';
  *
  * @throws MessageDecodeError when the result is not a valid task message.
  */
-export function fromProtocolV1(
-  body: Record<string, unknown>,
-  headers: Record<string, unknown>,
-  properties: unknown,
-): TaskMessage {
+export function fromProtocolV1(body: Record<string, unknown>, headers: Record<string, unknown>, properties: unknown): TaskMessage {
   return validateTaskMessage({
     headers: {
       lang: 'py',

@@ -1,7 +1,7 @@
-import { TqError } from '../errors/tq-error.js';
 import type { ChordError } from '../errors/chord-error.js';
 import type { RemoteTaskError } from '../errors/remote-task-error.js';
 import type { TaskRevokedError } from '../errors/task-revoked-error.js';
+import { TqError } from '../errors/tq-error.js';
 import type { UnknownTaskError } from '../errors/unknown-task-error.js';
 import type { SerializedError } from '../spec/result-backend.js';
 
@@ -11,13 +11,48 @@ import type { SerializedError } from '../spec/result-backend.js';
  * Unicode*Error (five args), no SystemExit/KeyboardInterrupt/GeneratorExit (would stop the reader).
  */
 const PYTHON_BUILTINS = new Set([
-  'Exception', 'ArithmeticError', 'AssertionError', 'AttributeError', 'BlockingIOError', 'BrokenPipeError',
-  'BufferError', 'ChildProcessError', 'ConnectionAbortedError', 'ConnectionError', 'ConnectionRefusedError',
-  'ConnectionResetError', 'EOFError', 'FileExistsError', 'FileNotFoundError', 'FloatingPointError', 'ImportError',
-  'IndexError', 'InterruptedError', 'IsADirectoryError', 'KeyError', 'LookupError', 'MemoryError',
-  'ModuleNotFoundError', 'NameError', 'NotADirectoryError', 'NotImplementedError', 'OSError', 'OverflowError',
-  'PermissionError', 'ProcessLookupError', 'RecursionError', 'ReferenceError', 'RuntimeError', 'StopIteration',
-  'SyntaxError', 'SystemError', 'TimeoutError', 'TypeError', 'UnboundLocalError', 'ValueError', 'ZeroDivisionError',
+  'Exception',
+  'ArithmeticError',
+  'AssertionError',
+  'AttributeError',
+  'BlockingIOError',
+  'BrokenPipeError',
+  'BufferError',
+  'ChildProcessError',
+  'ConnectionAbortedError',
+  'ConnectionError',
+  'ConnectionRefusedError',
+  'ConnectionResetError',
+  'EOFError',
+  'FileExistsError',
+  'FileNotFoundError',
+  'FloatingPointError',
+  'ImportError',
+  'IndexError',
+  'InterruptedError',
+  'IsADirectoryError',
+  'KeyError',
+  'LookupError',
+  'MemoryError',
+  'ModuleNotFoundError',
+  'NameError',
+  'NotADirectoryError',
+  'NotImplementedError',
+  'OSError',
+  'OverflowError',
+  'PermissionError',
+  'ProcessLookupError',
+  'RecursionError',
+  'ReferenceError',
+  'RuntimeError',
+  'StopIteration',
+  'SyntaxError',
+  'SystemError',
+  'TimeoutError',
+  'TypeError',
+  'UnboundLocalError',
+  'ValueError',
+  'ZeroDivisionError',
 ]);
 
 /**
@@ -65,7 +100,9 @@ function errorName(error: Error): string {
 /** Errors from other realms (vm, workers) fail `instanceof Error`. */
 function isErrorLike(value: unknown): value is Error {
   if (value instanceof Error) return true;
-  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string'
+  );
 }
 
 function describeThrown(value: unknown): string {

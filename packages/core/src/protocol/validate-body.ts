@@ -50,7 +50,13 @@ function signature(value: unknown, where: string): SignatureJson {
   check(Array.isArray(normalized.args), where, 'args', 'an array', normalized.args);
   check(isRecord(normalized.kwargs), where, 'kwargs', 'an object', normalized.kwargs);
   check(isRecord(normalized.options), where, 'options', 'an object', normalized.options);
-  check(normalized.subtask_type === null || typeof normalized.subtask_type === 'string', where, 'subtask_type', 'a string or null', normalized.subtask_type);
+  check(
+    normalized.subtask_type === null || typeof normalized.subtask_type === 'string',
+    where,
+    'subtask_type',
+    'a string or null',
+    normalized.subtask_type,
+  );
   check(typeof normalized.immutable === 'boolean', where, 'immutable', 'a boolean', normalized.immutable);
   return normalized;
 }

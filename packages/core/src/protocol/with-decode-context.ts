@@ -11,6 +11,10 @@ export function withDecodeContext<T>(headers: Record<string, unknown>, decode: (
     if (!(error instanceof MessageDecodeError)) throw error;
     const taskId = typeof headers.id === 'string' && headers.id !== '' ? headers.id : undefined;
     const taskName = typeof headers.task === 'string' ? headers.task : undefined;
-    throw new MessageDecodeError(`Task ${taskId ?? '(no id)'} (${String(headers.task)}): ${error.message}`, { cause: error, taskId, taskName });
+    throw new MessageDecodeError(`Task ${taskId ?? '(no id)'} (${String(headers.task)}): ${error.message}`, {
+      cause: error,
+      taskId,
+      taskName,
+    });
   }
 }

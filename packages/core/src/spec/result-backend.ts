@@ -8,15 +8,7 @@
  */
 
 /** Celery states (spec §6.3). Custom strings (e.g. `PROGRESS`) are stored verbatim. */
-export type TaskState =
-  | 'PENDING'
-  | 'RECEIVED'
-  | 'STARTED'
-  | 'RETRY'
-  | 'SUCCESS'
-  | 'FAILURE'
-  | 'REVOKED'
-  | (string & {});
+export type TaskState = 'PENDING' | 'RECEIVED' | 'STARTED' | 'RETRY' | 'SUCCESS' | 'FAILURE' | 'REVOKED' | (string & {});
 
 /** States after which nothing changes. */
 export const READY_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);

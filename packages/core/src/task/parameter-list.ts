@@ -18,7 +18,10 @@ export class ParameterList {
     if (NATIVE_BODY.test(source)) return new ParameterList([], fn.length, true);
     const params = splitTopLevel(parameterSource(source));
     const variadic = params.some((p) => p.startsWith('...'));
-    const names = params.map((p) => (/^[A-Za-z_$][\w$]*$/.test(p.split('=')[0]?.trim() ?? '') ? p.split('=')[0]!.trim() : null));
+    const names = params.map((p) => {
+      const name = (p.split('=')[0] ?? '').trim();
+      return /^[A-Za-z_$][\w$]*$/.test(name) ? name : null;
+    });
     return new ParameterList(names, fn.length, variadic);
   }
 

@@ -53,5 +53,3 @@ export function currentTask(): TaskContext {
 export function maybeCurrentTask(): TaskContext | undefined {
   return storage.getStore();
 }
-
-

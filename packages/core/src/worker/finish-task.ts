@@ -117,7 +117,13 @@ async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: {
 }
 
 /** Fail every task of the chord body with `error` and run the body's errbacks. */
-async function failChord(rt: WorkerRuntime, message: TaskMessage, body: SignatureJson, error: ChordError, from: { parentId: string; rootId: string }) {
+async function failChord(
+  rt: WorkerRuntime,
+  message: TaskMessage,
+  body: SignatureJson,
+  error: ChordError,
+  from: { parentId: string; rootId: string },
+) {
   const { result, traceback } = serializeError(error);
   await failIds(rt, message, taskIdsOf(body), result, traceback);
   const bodyId = body.options.task_id as string | undefined;
@@ -127,7 +133,14 @@ async function failChord(rt: WorkerRuntime, message: TaskMessage, body: Signatur
 }
 
 /** Store the same outcome for tasks that will now never run; their caller is the current message's. */
-async function failIds(rt: WorkerRuntime, message: TaskMessage, ids: string[], result: unknown, traceback: string | null, status: TaskState = 'FAILURE') {
+async function failIds(
+  rt: WorkerRuntime,
+  message: TaskMessage,
+  ids: string[],
+  result: unknown,
+  traceback: string | null,
+  status: TaskState = 'FAILURE',
+) {
   if (!rt.backend) return;
   const backend = rt.backend;
   const options = { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to };

@@ -67,8 +67,8 @@ async function admit(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
   emit(rt, 'task-received', message, { args: message.body[0], retries: h.retries, eta: h.eta });
   const limit = task?.options.rateLimit;
   if (limit) {
-    let limiter = rt.rateLimiters.get(h.task);
-    if (!limiter) rt.rateLimiters.set(h.task, (limiter = new RateLimiter(limit)));
+    const limiter = rt.rateLimiters.get(h.task) ?? new RateLimiter(limit);
+    rt.rateLimiters.set(h.task, limiter);
     // A slow rate ('1/h') must not hold close() up: the task goes back instead.
     if (!(await pause(limiter.reserve(), rt.closing))) return delivery.nack({ requeue: true });
   }
@@ -201,7 +201,15 @@ async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise
   const taskId = error?.taskId;
   if (taskId && rt.backend) {
     const { result, traceback } = serializeError(error);
-    const meta = createResultMeta({ taskId, status: 'FAILURE', result, traceback, name: error.taskName ?? null, worker: rt.hostname, queue: delivery.queue });
+    const meta = createResultMeta({
+      taskId,
+      status: 'FAILURE',
+      result,
+      traceback,
+      name: error.taskName ?? null,
+      worker: rt.hostname,
+      queue: delivery.queue,
+    });
     await rt.backend.set(taskId, meta, { ttlMs: rt.app.resultExpiresMs }).catch(() => {});
   }
   return rejectPoison(rt, delivery, error?.message ?? 'undecodable message');

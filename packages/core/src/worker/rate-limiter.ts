@@ -11,9 +11,11 @@ export class RateLimiter {
   private nextAt = 0;
 
   constructor(rate: string) {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([smh])\s*$/.exec(rate);
-    if (!match) throw new ConfigurationError(`Rate limit '${rate}' is not of the form 'N/s', 'N/m' or 'N/h'.`);
-    this.intervalMs = UNIT_MS[match[2]!]! / Number(match[1]);
+    const [, count, unit] = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([smh])\s*$/.exec(rate) ?? [];
+    const unitMs = unit === undefined ? undefined : UNIT_MS[unit];
+    if (count === undefined || unitMs === undefined)
+      throw new ConfigurationError(`Rate limit '${rate}' is not of the form 'N/s', 'N/m' or 'N/h'.`);
+    this.intervalMs = unitMs / Number(count);
   }
 
   /** Milliseconds to wait before the next start (and reserve that start). */

@@ -1,4 +1,4 @@
-import { TqError } from '../errors/tq-error.js';
+import type { TqError } from '../errors/tq-error.js';
 
 /** Counts free concurrency slots; waiters can be cancelled (warm shutdown). */
 export class Semaphore {

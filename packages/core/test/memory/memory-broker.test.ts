@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TqError } from '../../src/errors/index.js';
+import { MemoryBroker } from '../../src/memory/index.js';
 import { createTaskMessage } from '../../src/protocol/index.js';
 import type { Broker, Delivery } from '../../src/spec/index.js';
-import { MemoryBroker } from '../../src/memory/index.js';
 
 const open: Broker[] = [];
 afterEach(async () => {
@@ -24,10 +24,14 @@ function message(id = crypto.randomUUID(), priority?: number) {
 /** Consume, ack everything, return what arrived. */
 async function collect(broker: Broker, queue: string): Promise<Delivery[]> {
   const received: Delivery[] = [];
-  await broker.consume([queue], async (d) => {
-    received.push(d);
-    await d.ack();
-  }, { prefetch: 10 });
+  await broker.consume(
+    [queue],
+    async (d) => {
+      received.push(d);
+      await d.ack();
+    },
+    { prefetch: 10 },
+  );
   return received;
 }
 
@@ -103,9 +107,13 @@ describe('MemoryBroker', () => {
     const broker = await connected({ visibilityTimeoutMs: 50 });
     await broker.publish('q', message());
     const seen: Delivery[] = [];
-    await broker.consume(['q'], async (d) => {
-      seen.push(d);
-    }, { prefetch: 5 });
+    await broker.consume(
+      ['q'],
+      async (d) => {
+        seen.push(d);
+      },
+      { prefetch: 5 },
+    );
     await until(() => seen.length === 2);
     await seen[0]?.ack();
     await seen[0]?.deadLetter('stale');
@@ -143,18 +151,20 @@ describe('MemoryBroker', () => {
     expect(() => new MemoryBroker({ visibilityTimeoutMs: 0 })).toThrow(/visibilityTimeoutMs/);
     expect(() => new MemoryBroker({ maxMessageBytes: Number.NaN })).toThrow(/maxMessageBytes/);
     const live = await connected();
-    await expect(live.consume(['q'], async () => {}, { prefetch: 0 })).rejects.toSatisfy((e) =>
-      TqError.is(e, 'TQ_CONFIGURATION'),
-    );
+    await expect(live.consume(['q'], async () => {}, { prefetch: 0 })).rejects.toSatisfy((e) => TqError.is(e, 'TQ_CONFIGURATION'));
   });
 
   it('a delivery handed out before close() can still be settled after it', async () => {
     const broker = await connected();
     await broker.publish('q', message());
     const seen: Delivery[] = [];
-    const subscription = await broker.consume(['q'], async (d) => {
-      seen.push(d);
-    }, { prefetch: 1 });
+    const subscription = await broker.consume(
+      ['q'],
+      async (d) => {
+        seen.push(d);
+      },
+      { prefetch: 1 },
+    );
     await until(() => seen.length === 1);
     await subscription.close();
     await seen[0]?.nack({ requeue: true });

@@ -52,8 +52,8 @@ describe('MemoryResultBackend', () => {
 
   it('addChordPart on a chord never announced fails loudly', async () => {
     const backend = await connected();
-    await expect(backend.addChordPart('nope', { index: 0, taskId: 'a', state: 'SUCCESS', result: 1 })).rejects.toSatisfy(
-      (e) => TqError.is(e, 'TQ_CHORD'),
+    await expect(backend.addChordPart('nope', { index: 0, taskId: 'a', state: 'SUCCESS', result: 1 })).rejects.toSatisfy((e) =>
+      TqError.is(e, 'TQ_CHORD'),
     );
   });
 

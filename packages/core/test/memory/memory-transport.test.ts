@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TqError } from '../../src/errors/index.js';
+import { MemoryBroker, MemoryResultBackend, memoryTransport } from '../../src/memory/index.js';
 import { createTaskMessage } from '../../src/protocol/index.js';
 import type { Broker, ResultBackend } from '../../src/spec/index.js';
-import { MemoryBroker, MemoryResultBackend, memoryTransport } from '../../src/memory/index.js';
 
 const open: (Broker | ResultBackend)[] = [];
 afterEach(async () => {
@@ -64,10 +64,14 @@ describe('memoryTransport', () => {
     await producer.publish('q', message(), { delayMs: 30 });
     await producer.close();
     const received: string[] = [];
-    await worker.consume(['q'], async (d) => {
-      received.push(d.message?.headers.id ?? '?');
-      await d.ack();
-    }, { prefetch: 1 });
+    await worker.consume(
+      ['q'],
+      async (d) => {
+        received.push(d.message?.headers.id ?? '?');
+        await d.ack();
+      },
+      { prefetch: 1 },
+    );
     await new Promise((r) => setTimeout(r, 150));
     expect(received).toHaveLength(1);
   });

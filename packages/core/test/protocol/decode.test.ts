@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskMessage, decodeBody, decodeTaskMessage, encodeBody, fromEnvelope, toEnvelope, validateTaskMessage } from '../../src/index.js';
+import {
+  createTaskMessage,
+  decodeBody,
+  decodeTaskMessage,
+  encodeBody,
+  fromEnvelope,
+  toEnvelope,
+  validateTaskMessage,
+} from '../../src/index.js';
 import * as captures from './fixtures/celery-captures.js';
 
 const NULL_EMBED = { callbacks: null, errbacks: null, chain: null, chord: null };
@@ -10,8 +18,19 @@ describe('fromEnvelope on captured Celery messages', () => {
   it('add.delay(2, 3)', () => {
     const message = fromEnvelope(captures.plainAdd);
     expect(message.body).toEqual([[2, 3], {}, NULL_EMBED]);
-    expect(message.headers).toMatchObject({ lang: 'py', task: 'tasks.add', id: '9bc1111a-29dd-43c4-a209-c29cb8f4e222', retries: 0, timelimit: [null, null] });
-    expect(message.properties).toMatchObject({ correlation_id: '9bc1111a-29dd-43c4-a209-c29cb8f4e222', priority: 0, delivery_tag: '5d2a77b6-be51-4a93-9cbd-e68c798c6edf', delivery_info: { exchange: '', routing_key: 'celery' } });
+    expect(message.headers).toMatchObject({
+      lang: 'py',
+      task: 'tasks.add',
+      id: '9bc1111a-29dd-43c4-a209-c29cb8f4e222',
+      retries: 0,
+      timelimit: [null, null],
+    });
+    expect(message.properties).toMatchObject({
+      correlation_id: '9bc1111a-29dd-43c4-a209-c29cb8f4e222',
+      priority: 0,
+      delivery_tag: '5d2a77b6-be51-4a93-9cbd-e68c798c6edf',
+      delivery_info: { exchange: '', routing_key: 'celery' },
+    });
     expect(message.contentType).toBe('application/json');
   });
 
@@ -21,7 +40,12 @@ describe('fromEnvelope on captured Celery messages', () => {
     expect(body[1]).toEqual({ y: 5 });
     expect(body[2].callbacks).toEqual([{ task: 'tasks.mul', args: [10], kwargs: {}, options: {}, subtask_type: null, immutable: false }]);
     expect(body[2].errbacks?.[0]?.task).toBe('tasks.on_err');
-    expect(headers).toMatchObject({ shadow: 'add-shadow', eta: '2026-11-21T10:45:46.457524+00:00', timelimit: [60, 50], 'x-custom': 'hello' });
+    expect(headers).toMatchObject({
+      shadow: 'add-shadow',
+      eta: '2026-11-21T10:45:46.457524+00:00',
+      timelimit: [60, 50],
+      'x-custom': 'hello',
+    });
     expect(properties).toMatchObject({ priority: 7, expiration: '600000' });
   });
 
@@ -57,41 +81,88 @@ describe('minimal and legacy messages (spec §1.12, §1.13)', () => {
   const id = '0b6a4a5e-1f7e-4d59-9a59-7b8f3f1c2d3e';
 
   it('headers {lang, task, id} only, embed {}: Python defaults filled in', () => {
-    const message = fromEnvelope(JSON.stringify({
-      body: base64('[[10,20],{},{}]'),
-      'content-encoding': 'utf-8',
-      'content-type': 'application/json',
-      headers: { lang: 'py', task: 'tasks.add', id },
-      properties: { delivery_tag: 'tag', body_encoding: 'base64', delivery_info: { exchange: '', routing_key: 'celery' } },
-    }));
+    const message = fromEnvelope(
+      JSON.stringify({
+        body: base64('[[10,20],{},{}]'),
+        'content-encoding': 'utf-8',
+        'content-type': 'application/json',
+        headers: { lang: 'py', task: 'tasks.add', id },
+        properties: { delivery_tag: 'tag', body_encoding: 'base64', delivery_info: { exchange: '', routing_key: 'celery' } },
+      }),
+    );
     expect(message.body).toEqual([[10, 20], {}, NULL_EMBED]);
     expect(message.headers).toEqual({
-      lang: 'py', task: 'tasks.add', id, shadow: null, eta: null, expires: null, group: null, group_index: null,
-      retries: 0, timelimit: [null, null], root_id: null, parent_id: null, argsrepr: '(10, 20)', kwargsrepr: '{}',
-      origin: '', ignore_result: false,
+      lang: 'py',
+      task: 'tasks.add',
+      id,
+      shadow: null,
+      eta: null,
+      expires: null,
+      group: null,
+      group_index: null,
+      retries: 0,
+      timelimit: [null, null],
+      root_id: null,
+      parent_id: null,
+      argsrepr: '(10, 20)',
+      kwargsrepr: '{}',
+      origin: '',
+      ignore_result: false,
     });
     expect(message.properties).toMatchObject({ correlation_id: id, reply_to: '', delivery_mode: 2, priority: 0, delivery_tag: 'tag' });
   });
 
   it('no body_encoding: the body is the raw JSON text, embed null', () => {
-    const message = fromEnvelope(JSON.stringify({
-      body: '[[1, 2], {}, null]',
-      'content-type': 'application/json',
-      headers: { lang: 'py', task: 'tasks.add', id },
-      properties: { delivery_tag: 'tag', delivery_info: { exchange: '', routing_key: 'celery' } },
-    }));
+    const message = fromEnvelope(
+      JSON.stringify({
+        body: '[[1, 2], {}, null]',
+        'content-type': 'application/json',
+        headers: { lang: 'py', task: 'tasks.add', id },
+        properties: { delivery_tag: 'tag', delivery_info: { exchange: '', routing_key: 'celery' } },
+      }),
+    );
     expect(message.body).toEqual([[1, 2], {}, NULL_EMBED]);
   });
 
   it('protocol v1 body without a task header', () => {
-    const v1 = { task: 'tasks.add', id, args: [3, 4], kwargs: {}, retries: 0, eta: null, expires: null, utc: true, callbacks: null, errbacks: null, timelimit: [null, null], taskset: 'g1', chord: null, group: null, group_index: null };
-    const message = fromEnvelope(JSON.stringify({ body: base64(JSON.stringify(v1)), 'content-type': 'application/json', 'content-encoding': 'utf-8', headers: {}, properties: { body_encoding: 'base64', delivery_tag: 't' } }));
+    const v1 = {
+      task: 'tasks.add',
+      id,
+      args: [3, 4],
+      kwargs: {},
+      retries: 0,
+      eta: null,
+      expires: null,
+      utc: true,
+      callbacks: null,
+      errbacks: null,
+      timelimit: [null, null],
+      taskset: 'g1',
+      chord: null,
+      group: null,
+      group_index: null,
+    };
+    const message = fromEnvelope(
+      JSON.stringify({
+        body: base64(JSON.stringify(v1)),
+        'content-type': 'application/json',
+        'content-encoding': 'utf-8',
+        headers: {},
+        properties: { body_encoding: 'base64', delivery_tag: 't' },
+      }),
+    );
     expect(message.headers).toMatchObject({ task: 'tasks.add', id, group: 'g1', argsrepr: '(3, 4)' });
     expect(message.body).toEqual([[3, 4], {}, NULL_EMBED]);
   });
 
   it('hybrid: v1 body under v2 headers', () => {
-    const message = fromEnvelope(JSON.stringify({ body: JSON.stringify({ args: [1], kwargs: { x: 2 } }), headers: { task: 'tasks.add', id, retries: 2 }, properties: {} }));
+    const message = fromEnvelope(
+      JSON.stringify({
+        body: JSON.stringify({ args: [1], kwargs: { x: 2 } }),
+        headers: { task: 'tasks.add', id, retries: 2 },
+        properties: {},
+      }),
+    );
     expect(message.headers).toMatchObject({ task: 'tasks.add', id, retries: 0 });
     expect(message.body).toEqual([[1], { x: 2 }, NULL_EMBED]);
   });
@@ -103,41 +174,69 @@ describe('decodeBody', () => {
     expect(args).toEqual([1, 1]);
     expect(embed.chain).toHaveLength(1);
     const chord = embed.chain?.[0];
-    expect(chord).toMatchObject({ task: 'celery.chord', subtask_type: 'chord', immutable: false, options: { task_id: 'c7839be1-b26f-452d-b802-877d0b6fecf2' } });
-    const { header, body } = (chord as { kwargs: unknown }).kwargs as { header: { kwargs: { tasks: { task: string; options: { group_index: number } }[] } }; body: { task: string; kwargs: { tasks: { task: string }[] } } };
-    expect(header.kwargs.tasks.map((t) => [t.task, t.options.group_index])).toEqual([['tasks.add', 0], ['tasks.mul', 1]]);
+    expect(chord).toMatchObject({
+      task: 'celery.chord',
+      subtask_type: 'chord',
+      immutable: false,
+      options: { task_id: 'c7839be1-b26f-452d-b802-877d0b6fecf2' },
+    });
+    const { header, body } = (chord as { kwargs: unknown }).kwargs as {
+      header: { kwargs: { tasks: { task: string; options: { group_index: number } }[] } };
+      body: { task: string; kwargs: { tasks: { task: string }[] } };
+    };
+    expect(header.kwargs.tasks.map((t) => [t.task, t.options.group_index])).toEqual([
+      ['tasks.add', 0],
+      ['tasks.mul', 1],
+    ]);
     expect(body.task).toBe('celery.chain');
     expect(body.kwargs.tasks.map((t) => t.task)).toEqual(['tasks.tsum', 'tasks.mul']);
   });
 
   it('nested chain → group body (§12.1)', () => {
     const [, , embed] = decodeBody(new TextEncoder().encode(captures.chainToGroupBody), {});
-    expect(embed.chain?.[0]).toMatchObject({ task: 'celery.group', subtask_type: 'group', options: { task_id: 'f860b588-62fd-4327-a811-110b792b25e2' } });
+    expect(embed.chain?.[0]).toMatchObject({
+      task: 'celery.group',
+      subtask_type: 'group',
+      options: { task_id: 'f860b588-62fd-4327-a811-110b792b25e2' },
+    });
     expect(embed.chain?.[0]?.kwargs.tasks).toHaveLength(2);
   });
 
   it('fills missing signature keys with Python defaults and keeps extras', () => {
     const [, , embed] = decodeBody(json([[], {}, { chord: { task: 't', args: null, chord_size: 3 } }]), {});
-    expect(embed).toEqual({ ...NULL_EMBED, chord: { task: 't', args: [], kwargs: {}, options: {}, subtask_type: null, immutable: false, chord_size: 3 } });
+    expect(embed).toEqual({
+      ...NULL_EMBED,
+      chord: { task: 't', args: [], kwargs: {}, options: {}, subtask_type: null, immutable: false, chord_size: 3 },
+    });
   });
 
   it('decodes kombu 5.3 tagged values to plain values', () => {
     const tagged = (type: string, value: unknown) => ({ __type__: type, __value__: value });
-    const [args, kwargs] = decodeBody(json([
-      [
-        tagged('datetime', '2026-11-21T10:45:46.457524+00:00'),
-        tagged('date', '2026-11-21'),
-        tagged('time', '10:45:46'),
-        tagged('decimal', '3.14159265358979323846'),
-        tagged('uuid', { hex: '9BC1111A29DD43C4A209C29CB8F4E222' }),
-        tagged('bytes', 'héllo'),
-        tagged('base64', Buffer.from([0xff, 0x00]).toString('base64')),
-        tagged('mystery', 1),
-      ],
-      { nested: [{ when: tagged('date', '2026-01-01') }] },
-      null,
-    ]), { contentType: 'application/json; charset=utf-8' });
-    expect(args.slice(0, 6)).toEqual(['2026-11-21T10:45:46.457524+00:00', '2026-11-21', '10:45:46', '3.14159265358979323846', '9bc1111a-29dd-43c4-a209-c29cb8f4e222', 'héllo']);
+    const [args, kwargs] = decodeBody(
+      json([
+        [
+          tagged('datetime', '2026-11-21T10:45:46.457524+00:00'),
+          tagged('date', '2026-11-21'),
+          tagged('time', '10:45:46'),
+          tagged('decimal', '3.14159265358979323846'),
+          tagged('uuid', { hex: '9BC1111A29DD43C4A209C29CB8F4E222' }),
+          tagged('bytes', 'héllo'),
+          tagged('base64', Buffer.from([0xff, 0x00]).toString('base64')),
+          tagged('mystery', 1),
+        ],
+        { nested: [{ when: tagged('date', '2026-01-01') }] },
+        null,
+      ]),
+      { contentType: 'application/json; charset=utf-8' },
+    );
+    expect(args.slice(0, 6)).toEqual([
+      '2026-11-21T10:45:46.457524+00:00',
+      '2026-11-21',
+      '10:45:46',
+      '3.14159265358979323846',
+      '9bc1111a-29dd-43c4-a209-c29cb8f4e222',
+      'héllo',
+    ]);
     expect(Buffer.isBuffer(args[6]) && [...(args[6] as Buffer)]).toEqual([0xff, 0x00]);
     expect(args[7]).toEqual({ __type__: 'mystery', __value__: 1 });
     expect(kwargs).toEqual({ nested: [{ when: '2026-01-01' }] });
@@ -147,13 +246,23 @@ describe('decodeBody', () => {
 describe('round trips', () => {
   it('fromEnvelope(toEnvelope(message)) gives the message back, with transport properties', () => {
     const message = createTaskMessage({
-      task: 'tasks.é', id: 'abc', args: ['ünïcode', { a: [1, null] }], kwargs: { k: true },
-      eta: new Date('2030-01-01T00:00:00.123Z'), expires: new Date('2030-01-02T00:00:00Z'),
-      timeLimitMs: { hard: 1500 }, priority: 9, headers: { compression: 'application/x-gzip', 'x-trace': { a: 1 } },
+      task: 'tasks.é',
+      id: 'abc',
+      args: ['ünïcode', { a: [1, null] }],
+      kwargs: { k: true },
+      eta: new Date('2030-01-01T00:00:00.123Z'),
+      expires: new Date('2030-01-02T00:00:00Z'),
+      timeLimitMs: { hard: 1500 },
+      priority: 9,
+      headers: { compression: 'application/x-gzip', 'x-trace': { a: 1 } },
     });
     const decoded = fromEnvelope(toEnvelope(message, { queue: 'q', deliveryTag: 'dt' }));
     const { delivery_info, body_encoding, delivery_tag, ...properties } = decoded.properties;
-    expect({ delivery_info, body_encoding, delivery_tag }).toEqual({ delivery_info: { exchange: '', routing_key: 'q' }, body_encoding: 'base64', delivery_tag: 'dt' });
+    expect({ delivery_info, body_encoding, delivery_tag }).toEqual({
+      delivery_info: { exchange: '', routing_key: 'q' },
+      body_encoding: 'base64',
+      delivery_tag: 'dt',
+    });
     expect({ ...decoded, properties }).toEqual(message);
     expect(decoded.headers.timelimit).toEqual([1.5, null]);
   });

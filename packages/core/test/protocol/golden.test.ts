@@ -130,9 +130,20 @@ describe('golden: tq encodes what Celery 5.2.6 sent', () => {
 
   it('chain steps as a worker publishes them (chain [] on the last step)', () => {
     const [, , step2Embed] = JSON.parse(captures.chainStep2Body) as [unknown, unknown, Embed];
-    const step2 = createTaskMessage({ task: 'tasks.add', id: 'c5a5e247-83a1-47d4-98c6-4da5a14edd57', args: [4, 4], embed: step2Embed, rootId: 'a7af67fe-6762-47b0-9eb7-410f238fecd7', parentId: 'a7af67fe-6762-47b0-9eb7-410f238fecd7' });
+    const step2 = createTaskMessage({
+      task: 'tasks.add',
+      id: 'c5a5e247-83a1-47d4-98c6-4da5a14edd57',
+      args: [4, 4],
+      embed: step2Embed,
+      rootId: 'a7af67fe-6762-47b0-9eb7-410f238fecd7',
+      parentId: 'a7af67fe-6762-47b0-9eb7-410f238fecd7',
+    });
     expect(Buffer.from(encodeBody(step2.body)).toString()).toBe(captures.chainStep2Body);
-    expect(step2.headers).toMatchObject({ root_id: 'a7af67fe-6762-47b0-9eb7-410f238fecd7', parent_id: 'a7af67fe-6762-47b0-9eb7-410f238fecd7', argsrepr: '(4, 4)' });
+    expect(step2.headers).toMatchObject({
+      root_id: 'a7af67fe-6762-47b0-9eb7-410f238fecd7',
+      parent_id: 'a7af67fe-6762-47b0-9eb7-410f238fecd7',
+      argsrepr: '(4, 4)',
+    });
     const step3 = createTaskMessage({ task: 'tasks.mul', id: '4105d143-1f72-4c48-a0ff-bba1fe0e5e70', args: [8, 10], embed: { chain: [] } });
     expect(Buffer.from(encodeBody(step3.body)).toString()).toBe(captures.chainStep3Body);
     expect(step3.headers.argsrepr).toBe('(8, 10)');
@@ -180,7 +191,13 @@ describe('golden: tq encodes what Celery 5.2.6 sent', () => {
   });
 
   it('link callback published by the worker', () => {
-    const message = createTaskMessage({ task: 'tasks.mul', id: '69d77a5d-c6d1-47c1-98e2-601c3937caca', args: [2, 5], rootId: '8b8de1fd-d453-496a-844d-15b380f50edb', parentId: '8b8de1fd-d453-496a-844d-15b380f50edb' });
+    const message = createTaskMessage({
+      task: 'tasks.mul',
+      id: '69d77a5d-c6d1-47c1-98e2-601c3937caca',
+      args: [2, 5],
+      rootId: '8b8de1fd-d453-496a-844d-15b380f50edb',
+      parentId: '8b8de1fd-d453-496a-844d-15b380f50edb',
+    });
     expect(Buffer.from(encodeBody(message.body)).toString()).toBe(captures.linkCallbackBody);
     expect(message.headers.argsrepr).toBe('(2, 5)');
   });

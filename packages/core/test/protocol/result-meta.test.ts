@@ -14,18 +14,44 @@ describe('createResultMeta', () => {
     const captured =
       '{"status": "SUCCESS", "result": 30, "traceback": null, "children": [], "date_done": "2026-11-21T10:46:57.909000", "name": "tasks.add", "args": [10, 20], "kwargs": {}, "worker": "w2@capture", "retries": 0, "queue": "celery", "task_id": "db2cf253-0c65-422c-a2e6-90737226f375"}';
     const meta = createResultMeta({
-      taskId: 'db2cf253-0c65-422c-a2e6-90737226f375', status: 'SUCCESS', result: 30,
-      name: 'tasks.add', args: [10, 20], kwargs: {}, worker: 'w2@capture', retries: 0, queue: 'celery',
+      taskId: 'db2cf253-0c65-422c-a2e6-90737226f375',
+      status: 'SUCCESS',
+      result: 30,
+      name: 'tasks.add',
+      args: [10, 20],
+      kwargs: {},
+      worker: 'w2@capture',
+      retries: 0,
+      queue: 'celery',
     });
     expect(JSON.stringify(meta)).toBe(JSON.stringify(JSON.parse(captured)));
   });
 
   it('places group_id and parent_id after date_done, and children as given', () => {
     const meta = createResultMeta({
-      taskId: 'c5a5', status: 'SUCCESS', result: 8, groupId: 'g', parentId: 'a7af',
+      taskId: 'c5a5',
+      status: 'SUCCESS',
+      result: 8,
+      groupId: 'g',
+      parentId: 'a7af',
       children: [[['4105', null], null]],
     });
-    expect(Object.keys(meta)).toEqual(['status', 'result', 'traceback', 'children', 'date_done', 'group_id', 'parent_id', 'name', 'args', 'kwargs', 'worker', 'retries', 'queue', 'task_id']);
+    expect(Object.keys(meta)).toEqual([
+      'status',
+      'result',
+      'traceback',
+      'children',
+      'date_done',
+      'group_id',
+      'parent_id',
+      'name',
+      'args',
+      'kwargs',
+      'worker',
+      'retries',
+      'queue',
+      'task_id',
+    ]);
     expect(meta.children).toEqual([[['4105', null], null]]);
   });
 
@@ -33,8 +59,12 @@ describe('createResultMeta', () => {
     const { result, traceback } = serializeError(new TaskRevokedError('revoked'));
     const meta = createResultMeta({ taskId: 't', status: 'REVOKED', result, traceback });
     expect(meta).toMatchObject({
-      status: 'REVOKED', result: { exc_type: 'TaskRevokedError', exc_message: ['revoked'], exc_module: 'celery.exceptions' },
-      date_done: '2026-11-21T10:46:57.909000', name: null, args: null, queue: null,
+      status: 'REVOKED',
+      result: { exc_type: 'TaskRevokedError', exc_message: ['revoked'], exc_module: 'celery.exceptions' },
+      date_done: '2026-11-21T10:46:57.909000',
+      name: null,
+      args: null,
+      queue: null,
     });
     expect(meta).not.toHaveProperty('group_id');
   });

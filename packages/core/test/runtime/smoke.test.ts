@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chain, chord, createApp, group, type App } from '../../src/index.js';
+import { type App, chain, chord, createApp, group } from '../../src/index.js';
 
 let apps: App[] = [];
 afterEach(async () => {
