@@ -2,9 +2,9 @@ import type { AsyncResult } from '../client/async-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
-import { applyOptionsToJson } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { Accepts, AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
+import { sendNode } from './send-node.js';
 
 /** Each step after the first must accept the previous step's result; a mismatch becomes `never`. */
 export type CheckChain<Steps extends readonly AnyNode[], First extends boolean = true, Prev = never> = Steps extends readonly [
@@ -36,9 +36,7 @@ export class Chain<In extends unknown[], Out> implements CanvasNode<In, Out> {
 
   /** Send with options (applied to the first step: queue, countdown, priority, ...). */
   applyAsync(missing: In, options: ApplyOptions = {}): Promise<AsyncResult<Out>> {
-    const json = this.toJSON();
-    Object.assign(json.options, applyOptionsToJson(options));
-    return this.applier.applyNode(json, missing) as Promise<AsyncResult<Out>>;
+    return sendNode(this.applier, this.toJSON(), missing, options) as Promise<AsyncResult<Out>>;
   }
 
   toJSON(): SignatureJson {

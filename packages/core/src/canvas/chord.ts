@@ -2,11 +2,11 @@ import type { AsyncResult } from '../client/async-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
-import { applyOptionsToJson } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { Accepts, AnyNode, CanvasNode, OutOf } from './canvas-node.js';
 import type { GroupIn, OutsOf } from './group.js';
 import { Group } from './group.js';
+import { sendNode } from './send-node.js';
 
 /** A group whose tuple of results goes to one body task, once, when every member has finished. */
 export class Chord<In extends unknown[], Out> implements CanvasNode<In, Out> {
@@ -29,9 +29,7 @@ export class Chord<In extends unknown[], Out> implements CanvasNode<In, Out> {
 
   /** Send with options (applied to every header member). */
   applyAsync(missing: In, options: ApplyOptions = {}): Promise<AsyncResult<Out>> {
-    const json = this.toJSON();
-    Object.assign(json.options, applyOptionsToJson(options));
-    return this.applier.applyNode(json, missing) as Promise<AsyncResult<Out>>;
+    return sendNode(this.applier, this.toJSON(), missing, options) as Promise<AsyncResult<Out>>;
   }
 
   toJSON(): SignatureJson {

@@ -2,9 +2,9 @@ import type { GroupResult } from '../client/group-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
-import { applyOptionsToJson } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
+import { sendNode } from './send-node.js';
 
 /** The result tuple of a list of nodes. */
 export type OutsOf<Members extends readonly AnyNode[]> = { -readonly [K in keyof Members]: OutOf<Members[K]> };
@@ -36,9 +36,7 @@ export class Group<In extends unknown[], Out extends unknown[]> implements Canva
 
   /** Send with options (applied to every member). */
   applyAsync(missing: In, options: ApplyOptions = {}): Promise<GroupResult<Out>> {
-    const json = this.toJSON();
-    Object.assign(json.options, applyOptionsToJson(options));
-    return this.applier.applyNode(json, missing) as Promise<GroupResult<Out>>;
+    return sendNode(this.applier, this.toJSON(), missing, options) as Promise<GroupResult<Out>>;
   }
 
   toJSON(): SignatureJson {
