@@ -44,6 +44,17 @@ function define(app: App, calls: Map<string, number>) {
   };
 }
 
+/** `apps()` with the tasks defined on both sides and a started worker (2 slots) on the queue. */
+async function running(queue: string) {
+  const { client, worker } = await apps(queue);
+  const tasks = define(client, new Map());
+  define(worker, new Map());
+  const w = worker.worker({ queues: [queue], concurrency: 2 });
+  await w.start();
+  cleanups.push(() => w.close());
+  return { tasks };
+}
+
 describe('tq app and worker over RabbitMQ with rpc:// results', () => {
   it('runs tasks: results, failures, countdowns, retries with backoff', async () => {
     const queue = `tq-it-app-${randomUUID()}`;
@@ -71,25 +82,13 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
   });
 
   it('a chain sent by the worker step by step reports its last result to the caller', async () => {
-    const queue = `tq-it-chain-${randomUUID()}`;
-    const { client, worker } = await apps(queue);
-    const tasks = define(client, new Map());
-    define(worker, new Map());
-    const w = worker.worker({ queues: [queue], concurrency: 2 });
-    await w.start();
-    cleanups.push(() => w.close());
+    const { tasks } = await running(`tq-it-chain-${randomUUID()}`);
     const result = await chain(tasks.add.s(1, 2), tasks.add.s(3), tasks.add.s(4)).delay();
     expect(await result.get({ timeoutMs: 10_000 })).toBe(10);
   });
 
   it('revoke reaches the worker over the pidbox fanout; the caller sees REVOKED', async () => {
-    const queue = `tq-it-revoke-${randomUUID()}`;
-    const { client, worker } = await apps(queue);
-    const tasks = define(client, new Map());
-    define(worker, new Map());
-    const w = worker.worker({ queues: [queue], concurrency: 2 });
-    await w.start();
-    cleanups.push(() => w.close());
+    const { tasks } = await running(`tq-it-revoke-${randomUUID()}`);
     const result = await tasks.add.applyAsync([1, 1], { countdownMs: 500 });
     await result.revoke();
     await expect(result.get({ timeoutMs: 10_000 })).rejects.toSatisfy((e) => TqError.is(e, 'TQ_TASK_REVOKED'));

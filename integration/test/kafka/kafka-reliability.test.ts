@@ -113,6 +113,20 @@ function expectPerKeyOrder(lines: LogLine[], keys: number, perKey: number): void
   expect(violations).toEqual([]);
 }
 
+/** Until `total` distinct tasks have logged their end (after a kill or a join, within 45 s). */
+function waitForAllEnded(logFile: string, total: number): Promise<unknown> {
+  return waitFor(
+    () =>
+      new Set(
+        readLog(logFile)
+          .filter((l) => l.ev === 'end')
+          .map(id),
+      ).size === total,
+    'every task to end',
+    45_000,
+  );
+}
+
 describe('kafka: worker processes crash and join mid-run', () => {
   it('SIGKILL of one of two workers mid-run: nothing lost, duplicates only what it had in flight', async () => {
     const { queue, logFile, publish } = await setUp('kill');
@@ -133,17 +147,7 @@ describe('kafka: worker processes crash and join mid-run', () => {
     victim?.kill('SIGKILL');
     const killedAt = performance.timeOrigin + performance.now();
     // The survivor gets the victim's partitions once its session (6 s) expires.
-    await waitFor(
-      () =>
-        new Set(
-          readLog(logFile)
-            .filter((l) => l.ev === 'end')
-            .map(id),
-        ).size ===
-        keys * perKey,
-      'every task to end',
-      45_000,
-    );
+    await waitForAllEnded(logFile, keys * perKey);
     const lines = readLog(logFile);
     const duplicated = expectAllDone(lines, keys, perKey);
     // What the victim had started and not finished when it died.
@@ -171,17 +175,7 @@ describe('kafka: worker processes crash and join mid-run', () => {
     await publish(keys, perKey);
     await waitFor(() => readLog(logFile).filter((l) => l.ev === 'end').length >= 40, 'the first worker to do some work', 30_000);
     await startWorker(queue, logFile, 'second', env);
-    await waitFor(
-      () =>
-        new Set(
-          readLog(logFile)
-            .filter((l) => l.ev === 'end')
-            .map(id),
-        ).size ===
-        keys * perKey,
-      'every task to end',
-      45_000,
-    );
+    await waitForAllEnded(logFile, keys * perKey);
     const lines = readLog(logFile);
     const duplicated = expectAllDone(lines, keys, perKey);
     console.info(
