@@ -203,7 +203,7 @@ async function roundTripsBull(url: string): Promise<{ p50: number; p99: number }
 // ---- child processes: a worker per library, measured on its own event loop ----
 
 function childArgs(args: string[]): string[] {
-  return ['--conditions=@tq/source', '--import', 'tsx', self, ...args];
+  return ['--import', 'tsx', self, ...args];
 }
 
 function runChild(args: string[]): Promise<string> {

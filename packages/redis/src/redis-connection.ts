@@ -59,10 +59,17 @@ export class RedisConnection {
     return this.client;
   }
 
-  /** A new connection like the command one, owned (and closed) by tq. */
-  async dedicated(name: string): Promise<RedisClient> {
+  /**
+   * A new connection like the command one, owned (and closed) by tq. `autoPipelining: false` sends
+   * each command the moment it is issued (default: like the command connection).
+   */
+  async dedicated(name: string, options: { autoPipelining?: boolean } = {}): Promise<RedisClient> {
     const source = this.command;
-    const client = source instanceof Cluster ? source.duplicate() : source.duplicate({ lazyConnect: true, connectionName: name });
+    const pipelining = options.autoPipelining === false ? { enableAutoPipelining: false } : {};
+    const client =
+      source instanceof Cluster
+        ? source.duplicate(undefined, pipelining)
+        : source.duplicate({ lazyConnect: true, connectionName: name, ...pipelining });
     this.watchErrors(client);
     this.owned.add(client);
     if (client.status === 'wait') await client.connect();

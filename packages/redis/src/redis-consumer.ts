@@ -8,6 +8,8 @@ import { type RedisClient, scripts } from './redis-script.js';
 const HOUSEKEEPING_LIMIT = 500;
 /** A blocking wait that has not returned this long after its timeout is a stalled connection. */
 const STALL_GRACE_MS = 3000;
+/** With some room but less than a good batch, wait this long for more room before claiming anyway. */
+const TOP_UP_AFTER_MS = 2;
 
 /** What a consumer reports for `RedisBroker.health()`. */
 export interface ConsumerHealth {
@@ -35,6 +37,7 @@ export class RedisConsumer implements Subscription {
   private readonly held = new Map<string, Set<RedisDelivery>>();
   private readonly keys: QueueKeys[];
   private blocking: RedisClient | undefined;
+  private claimer: RedisClient | undefined;
   private bell: Promise<void> | undefined;
   private bellSince = 0;
   /** The doorbell rang since the last claim round started. */
@@ -58,9 +61,12 @@ export class RedisConsumer implements Subscription {
     for (const queue of queues) this.held.set(queue, new Set());
   }
 
-  /** Open the doorbell connection and start the loop. */
+  /** Open the doorbell and claim connections and start the loop. */
   async start(): Promise<void> {
     this.blocking = await this.ctx.connection.dedicated('tq:consumer');
+    // Claims leave at once rather than at the end of the tick (auto-pipelining): Redis prepares the
+    // next batch while this process still runs the current one.
+    this.claimer = await this.ctx.connection.dedicated('tq:claims', { autoPipelining: false });
     if (!this.ctx.keys.cluster) await this.declareBindings();
     const tickMs = Math.max(10, Math.min(this.ctx.pollIntervalMs, this.ctx.visibilityTimeoutMs / 3));
     this.ticker = setInterval(() => this.tick(), tickMs);
@@ -74,6 +80,8 @@ export class RedisConsumer implements Subscription {
     this.wakeUp();
     if (this.blocking) this.ctx.connection.release(this.blocking);
     await this.loopDone;
+    // After the loop: a claim in flight still gets its reply, and what it took goes back.
+    if (this.claimer) this.ctx.connection.release(this.claimer);
     this.onClose(this);
   }
 
@@ -92,14 +100,32 @@ export class RedisConsumer implements Subscription {
     return this.prefetch - this.running;
   }
 
+  /** A claim worth a round trip: half the prefetch (so the other half runs meanwhile), up to a batch. */
+  private goodBatch(): number {
+    return Math.min(this.ctx.claimBatchSize, Math.ceil(this.prefetch / 2));
+  }
+
+  /**
+   * Wait until there is room for a good batch, or for any room once `TOP_UP_AFTER_MS` passed (long
+   * tasks free slots one by one). Claiming the moment one slot frees would cost a round trip a message.
+   */
+  private async waitForRoom(): Promise<void> {
+    const topUpAt = performance.now() + TOP_UP_AFTER_MS;
+    while (!this.closed) {
+      const room = this.room();
+      if (room >= this.goodBatch() || this.running === 0) return;
+      const now = performance.now();
+      if (room > 0 && now >= topUpAt) return;
+      await this.sleepUntilWoken(room > 0 ? topUpAt - now : Number.POSITIVE_INFINITY);
+    }
+  }
+
   private async loop(): Promise<void> {
     let backoffMs = 0;
     while (!this.closed) {
       try {
-        if (this.room() <= 0) {
-          await this.sleepUntilWoken(Number.POSITIVE_INFINITY);
-          continue;
-        }
+        await this.waitForRoom();
+        if (this.closed) break;
         const drained = await this.claimRound();
         backoffMs = 0;
         if (drained && !this.closed && this.room() > 0) await this.waitForWork();
@@ -131,7 +157,7 @@ export class RedisConsumer implements Subscription {
       const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
       const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want };
       this.failedClaim = claim;
-      const reply = (await scripts.claim.runBuffer(this.ctx.connection.command, keys.claimKeys, [
+      const reply = (await scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, [
         claim.want,
         this.ctx.visibilityTimeoutMs,
         claim.prefix,
@@ -173,13 +199,24 @@ export class RedisConsumer implements Subscription {
     this.running++;
     // The handler runs in a microtask, never inside the claim loop. The worker's handler never
     // rejects; a rejecting one is a caller bug and surfaces as an unhandled rejection.
-    void Promise.resolve()
-      .then(() => this.handler(delivery))
-      .finally(() => {
-        this.running--;
-        this.wakeUp();
+    queueMicrotask(() => {
+      let handled: Promise<void>;
+      try {
+        handled = this.handler(delivery);
+      } catch (error) {
+        handled = Promise.reject(error);
+      }
+      handled.then(this.handled, (error: unknown) => {
+        this.handled();
+        throw error;
       });
+    });
   }
+
+  private readonly handled = (): void => {
+    this.running--;
+    this.wakeUp();
+  };
 
   /** Everything is empty: wait for the doorbell, the next due time, or the poll interval. */
   private async waitForWork(): Promise<void> {
@@ -228,6 +265,7 @@ export class RedisConsumer implements Subscription {
   }
 
   private wakeUp(): void {
+    if (this.waiters.size === 0) return;
     for (const done of [...this.waiters]) done();
   }
 

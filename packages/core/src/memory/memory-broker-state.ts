@@ -39,6 +39,9 @@ export class MemoryBrokerState {
   private readonly queues = new Map<string, MemoryQueue>();
   private readonly consumers: MemoryConsumerSlot[] = [];
   private readonly scheduler = new MemoryScheduler();
+  /** Unsettled deliveries and their queue; swept for passed deadlines (one timer entry, not one each). */
+  private readonly inFlight = new Map<StoredMessage, string>();
+  private sweepAt = Number.POSITIVE_INFINITY;
   private users = 0;
   private nextConsumer = 0;
   private dispatchPending = false;
@@ -82,10 +85,14 @@ export class MemoryBrokerState {
   }
 
   /** Push an in-flight message's deadline to `ms` from now. */
-  extend(message: StoredMessage, generation: number, ms: number, queue: string): void {
+  extend(message: StoredMessage, generation: number, ms: number): void {
     if (!isHeld(message, generation)) return;
     message.deadline = performance.now() + ms;
-    this.watchDeadline(message, generation, queue);
+  }
+
+  /** The delivery of `message` was settled (acked, requeued, dead-lettered): stop watching it. */
+  settled(message: StoredMessage): void {
+    this.inFlight.delete(message);
   }
 
   /** Start handing messages to `consumer`. */
@@ -139,13 +146,30 @@ export class MemoryBrokerState {
     message.deliveryCount++;
     message.generation++;
     message.deadline = performance.now() + visibilityTimeoutMs;
-    this.watchDeadline(message, message.generation, queue);
+    this.inFlight.set(message, queue);
+    if (message.deadline < this.sweepAt) this.scheduleSweep(message.deadline);
   }
 
-  /** When the deadline passes with the delivery unsettled, the consumer is presumed dead: requeue. */
-  private watchDeadline(message: StoredMessage, generation: number, queue: string): void {
-    this.scheduler.schedule(message.deadline, () => {
-      if (isHeld(message, generation) && message.deadline <= performance.now()) this.put(queue, message, 0);
+  /** When a deadline passes with the delivery unsettled, its consumer is presumed dead: requeue. */
+  private sweep(): void {
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [message, queue] of this.inFlight) {
+      if (message.status !== 'in-flight') this.inFlight.delete(message);
+      else if (message.deadline <= now) {
+        this.inFlight.delete(message);
+        this.put(queue, message, 0);
+      } else next = Math.min(next, message.deadline);
+    }
+    if (next < Number.POSITIVE_INFINITY) this.scheduleSweep(next);
+  }
+
+  private scheduleSweep(at: number): void {
+    this.sweepAt = at;
+    this.scheduler.schedule(at, () => {
+      // A later claim may have scheduled an earlier sweep; only the current one runs.
+      if (this.sweepAt === at) this.sweep();
     });
   }
 }

@@ -40,23 +40,36 @@ export class MemoryConsumer implements Subscription, MemoryConsumerSlot {
 
   deliver(queue: string, message: StoredMessage): void {
     this.running++;
-    const delivery = new MemoryDelivery(this.state, queue, message, decode(message.raw));
+    const delivery = new MemoryDelivery(this.state, queue, message, decode(message.raw), this.visibilityTimeoutMs);
     // The handler runs in a microtask: never inside the dispatch loop. A rejecting handler is a bug
     // in the caller (the worker's never rejects); it surfaces as an unhandled rejection, not silence.
-    void Promise.resolve()
-      .then(() => this.config.handler(delivery))
-      .finally(() => {
-        this.running--;
-        this.state.dispatchSoon();
+    queueMicrotask(() => {
+      let handled: Promise<void>;
+      try {
+        handled = this.config.handler(delivery);
+      } catch (error) {
+        handled = Promise.reject(error);
+      }
+      handled.then(this.handled, (error: unknown) => {
+        this.handled();
+        throw error;
       });
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+
     this.state.removeConsumer(this);
     this.config.onClose(this);
   }
+
+  private readonly handled = (): void => {
+    this.running--;
+    this.state.dispatchSoon();
+  };
+
 }
 
 function decode(raw: Uint8Array): DecodedMessage {

@@ -26,6 +26,7 @@ export class MemoryDelivery implements Delivery {
     readonly queue: string,
     private readonly stored: StoredMessage,
     decoded: DecodedMessage,
+    readonly visibilityTimeoutMs: number,
   ) {
     this.message = decoded.message;
     this.decodeError = decoded.decodeError;
@@ -52,14 +53,16 @@ export class MemoryDelivery implements Delivery {
   }
 
   async extendVisibility(ms: number): Promise<void> {
-    this.state.extend(this.stored, this.generation, ms, this.queue);
+    this.state.extend(this.stored, this.generation, ms);
   }
+
 
   /** True exactly once, for the current unsettled delivery. */
   private settle(): boolean {
     if (!isHeld(this.stored, this.generation)) return false;
     // Marked so a second settle call sees it as settled even before the caller picks a fate.
     this.stored.status = 'gone';
+    this.state.settled(this.stored);
     return true;
   }
 }

@@ -29,7 +29,9 @@ export class ParameterList {
    * The positional arguments for a call with `args` and (Celery) `kwargs`: kwargs are placed by
    * parameter name, so a Python caller's `add.apply_async((2,), {'y': 5})` runs `add(2, 5)`.
    */
-  bind(taskName: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): unknown[] {
+  bind(taskName: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): readonly unknown[] {
+    // The usual call (positional only, a fitting count) allocates nothing: this runs for every task.
+    if (isEmpty(kwargs) && args.length >= this.required && (this.variadic || args.length <= this.names.length)) return args;
     const bound = [...args];
     const filled = new Set(args.keys());
     for (const [key, value] of Object.entries(kwargs)) {
@@ -119,4 +121,9 @@ function splitTopLevel(text: string): string[] {
   }
   parts.push(current.trim());
   return parts.filter((p) => p.length > 0);
+}
+
+function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

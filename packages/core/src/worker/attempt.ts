@@ -22,53 +22,83 @@ export interface AttemptLimits {
  * One run of a task function under its limits. JavaScript cannot kill a running promise, so a
  * hard limit, a terminate or a shutdown ends the ATTEMPT at once (the worker moves on) and aborts
  * the task's signal so a cooperative task stops too.
+ *
+ * The AbortController is made when somebody reads `signal` (most tasks never do): at tens of
+ * thousands of tasks a second, one per attempt shows in profiles. An abort before that is kept and
+ * the signal is born aborted.
  */
 export class Attempt {
-  readonly controller = new AbortController();
-  private stop!: (outcome: AttemptOutcome) => void;
-  private readonly stopped = new Promise<AttemptOutcome>((resolve) => {
-    this.stop = resolve;
-  });
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private aborted = false;
+  private end: ((outcome: AttemptOutcome) => void) | undefined;
+  /** Set by the first of: the task settling, a hard limit, terminate, shutdown (even before `run`). */
+  private outcome: AttemptOutcome | undefined;
+
+  /** Fires on soft/hard time limit, terminate and shutdown; see `TaskContext.signal`. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
 
   /** Revoked with terminate: abort now; the task is stored REVOKED. */
   terminate(): void {
-    this.controller.abort(new TaskRevokedError('terminated'));
-    this.stop({ kind: 'terminated' });
+    this.abort(new TaskRevokedError('terminated'));
+    this.finish({ kind: 'terminated' });
   }
 
   /** Worker stopping past its grace period: abort now; the message goes back to the broker. */
   shutdown(): void {
-    this.controller.abort(new WorkerShutdownError());
-    this.stop({ kind: 'shutdown' });
+    this.abort(new WorkerShutdownError());
+    this.finish({ kind: 'shutdown' });
   }
 
-  /** Run `fn` (which should observe `controller.signal`) to an outcome. */
-  async run(fn: () => Promise<unknown>, limits: AttemptLimits): Promise<AttemptOutcome> {
-    const timers: NodeJS.Timeout[] = [];
-    if (limits.softMs !== null) {
-      const softMs = limits.softMs;
-      timers.push(setTimeout(() => this.controller.abort(new SoftTimeLimitExceededError(softMs)), softMs));
-    }
-    if (limits.hardMs !== null) {
-      const hardMs = limits.hardMs;
-      timers.push(
-        setTimeout(() => {
+  /** Run `fn` (which should observe `signal`) to an outcome. */
+  run(fn: () => Promise<unknown>, limits: AttemptLimits): Promise<AttemptOutcome> {
+    return new Promise<AttemptOutcome>((resolve) => {
+      if (this.outcome) return resolve(this.outcome);
+      let soft: NodeJS.Timeout | undefined;
+      let hard: NodeJS.Timeout | undefined;
+      this.end = (outcome) => {
+        clearTimeout(soft);
+        clearTimeout(hard);
+        resolve(outcome);
+      };
+      if (limits.softMs !== null) {
+        const softMs = limits.softMs;
+        soft = setTimeout(() => this.abort(new SoftTimeLimitExceededError(softMs)), softMs);
+      }
+      if (limits.hardMs !== null) {
+        const hardMs = limits.hardMs;
+        hard = setTimeout(() => {
           const error = new TimeLimitExceededError(hardMs);
-          this.controller.abort(error);
-          this.stop({ kind: 'failure', error });
-        }, hardMs),
+          this.abort(error);
+          this.finish({ kind: 'failure', error });
+        }, hardMs);
+      }
+      fn().then(
+        (value) => this.finish({ kind: 'success', value }),
+        (error: unknown) =>
+          this.finish(error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) }),
       );
-    }
-    const ran = fn().then(
-      (value): AttemptOutcome => ({ kind: 'success', value }),
-      (error: unknown): AttemptOutcome =>
-        error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) },
-    );
-    try {
-      return await Promise.race([ran, this.stopped]);
-    } finally {
-      for (const timer of timers) clearTimeout(timer);
-    }
+    });
+  }
+
+  /** The first outcome wins: a late result after a hard limit or terminate is ignored. */
+  private finish(outcome: AttemptOutcome): void {
+    if (this.outcome) return;
+    this.outcome = outcome;
+    this.end?.(outcome);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   /**
@@ -76,8 +106,7 @@ export class Attempt {
    * the signal's reason: report the reason (say, SoftTimeLimitExceeded), which says why it stopped.
    */
   private reasonOf(error: unknown): unknown {
-    const signal = this.controller.signal;
-    const aborted = signal.aborted && error instanceof Error && error.name === 'AbortError' && error.cause === signal.reason;
-    return aborted ? signal.reason : error;
+    const aborted = this.aborted && error instanceof Error && error.name === 'AbortError' && error.cause === this.abortReason;
+    return aborted ? this.abortReason : error;
   }
 }

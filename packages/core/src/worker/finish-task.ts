@@ -46,6 +46,8 @@ export async function storeState(
 export async function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> {
   const h = message.headers;
   const embed = message.body[2];
+  // Most tasks: nothing follows them.
+  if (!embed.callbacks?.length && !embed.chain?.length && !embed.chord) return storeState(rt, delivery, message, 'SUCCESS', value);
   const from = { prepend: [value], parentId: h.id, rootId: h.root_id ?? h.id };
   const children: Applied[] = [];
   for (const callback of embed.callbacks ?? []) children.push(await applySignature(rt.app, structuredClone(callback), from));

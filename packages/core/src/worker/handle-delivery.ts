@@ -5,9 +5,10 @@ import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { Delivery } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
-import { RetryRequest } from '../task/retry-request.js';
-import { runInTaskContext, type TaskContext } from '../task/task-context.js';
+import type { Task } from '../task/task.js';
+import { runInTaskContext } from '../task/task-context.js';
 import { Attempt, type AttemptOutcome } from './attempt.js';
+import { AttemptContext } from './attempt-context.js';
 import { BUILTIN_TASKS } from './builtin-tasks.js';
 import { finishFailure, finishRevoked, finishSuccess, storeState } from './finish-task.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -17,10 +18,15 @@ import type { WorkerRuntime } from './worker-runtime.js';
 const ETA_TOLERANCE_MS = 5;
 /** Manual `retry()` default cap, like Celery's `max_retries`. */
 const DEFAULT_MANUAL_MAX_RETRIES = 3;
+const NO_LIMITS = [null, null] as const;
 
 /**
  * Everything that happens to one delivery, from "is this even a task?" to the final ack. The
- * message is settled exactly once, and only after the attempt ended (at-least-once).
+ * message is settled exactly once, and only after the attempt ended (at-least-once). The consumer
+ * keeps the delivery from being redelivered meanwhile (see `Broker.consume`).
+ *
+ * This runs for every task: the usual path (known task, no eta, no rate limit, a free slot) checks
+ * synchronously and awaits only the attempt and what finishing it needs.
  */
 export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
   const message = delivery.message;
@@ -30,33 +36,22 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
     return rejectPoison(rt, delivery, reason, message);
   }
-  // From here it may wait (an eta held here, a rate limit, a free slot) and then run: keep it ours
-  // all along, or a long backlog is redelivered to another worker while it waits.
-  const heartbeat = startHeartbeat(rt, delivery);
-  try {
-    await admit(rt, delivery, message);
-  } finally {
-    clearInterval(heartbeat);
-  }
-}
-
-/** Wait for its time, its rate and a free slot; then run it, unless it was revoked or expired meanwhile. */
-async function admit(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage): Promise<void> {
   const h = message.headers;
-  const stopped = await whyNotRun(rt, message);
+  let stopped = whyNotRun(rt, message) ?? (readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
   if (stopped) return revoke(rt, delivery, message, stopped);
-  const due = h.eta ? Date.parse(h.eta) - Date.now() : 0;
-  if (due > ETA_TOLERANCE_MS && (await waitUntilDue(rt, delivery, due)) === 'rescheduled') return;
+  let waited = false;
+  if (h.eta) {
+    const due = Date.parse(h.eta) - Date.now();
+    if (due > ETA_TOLERANCE_MS) {
+      if ((await waitUntilDue(rt, delivery, due)) === 'rescheduled') return;
+      waited = true;
+    }
+  }
 
-  const builtin = BUILTIN_TASKS[h.task];
   const task = rt.app.getTask(h.task);
-  let call: (() => Promise<unknown>) | undefined;
+  let call: () => Promise<unknown>;
   try {
-    if (builtin) call = () => builtin(rt.app, message.body[1]);
-    else if (task) {
-      const args = task.parameters.bind(h.task, message.body[0], message.body[1]);
-      call = async () => task.fn(...args);
-    } else throw new UnknownTaskError(h.task);
+    call = callOf(rt, message, task);
   } catch (error) {
     // Unknown task, wrong arguments: store FAILURE so callers do not wait, and keep the message.
     const { result, traceback } = serializeError(error);
@@ -69,24 +64,40 @@ async function admit(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
   if (limit) {
     const limiter = rt.rateLimiters.get(h.task) ?? new RateLimiter(limit);
     rt.rateLimiters.set(h.task, limiter);
+    const waitMs = limiter.reserve();
     // A slow rate ('1/h') must not hold close() up: the task goes back instead.
-    if (!(await pause(limiter.reserve(), rt.closing))) return delivery.nack({ requeue: true });
+    if (!(await pause(waitMs, rt.closing))) return delivery.nack({ requeue: true });
+    waited ||= waitMs > 0;
   }
-  try {
-    await rt.slots.acquire();
-  } catch {
-    // Shutting down before it started: give it back untouched.
-    return delivery.nack({ requeue: true });
+  if (!rt.slots.tryAcquire()) {
+    try {
+      await rt.slots.acquire();
+    } catch {
+      // Shutting down before it started: give it back untouched.
+      return delivery.nack({ requeue: true });
+    }
+    waited = true;
   }
   try {
     // Asked again now that it can start: close(), a revoke or its expiry may have come meanwhile.
     if (rt.closing.aborted) return await delivery.nack({ requeue: true });
-    const late = await whyNotRun(rt, message);
-    if (late) return await revoke(rt, delivery, message, late);
-    await run(rt, delivery, message, call, task?.options.retry);
+    stopped = whyNotRun(rt, message) ?? (waited && readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
+    if (stopped) return await revoke(rt, delivery, message, stopped);
+    await run(rt, delivery, message, call, task);
   } finally {
     rt.slots.release();
   }
+}
+
+/** The task's call with its arguments bound; throws for an unknown task or arguments that do not fit. */
+function callOf(rt: WorkerRuntime, message: TaskMessage, task: Task<unknown[], unknown> | undefined): () => Promise<unknown> {
+  const [args, kwargs] = message.body;
+  const name = message.headers.task;
+  const builtin = BUILTIN_TASKS[name];
+  if (builtin) return () => builtin(rt.app, kwargs);
+  if (!task) throw new UnknownTaskError(name);
+  const bound = task.parameters.bind(name, args, kwargs);
+  return async () => task.fn(...bound);
 }
 
 async function run(
@@ -94,7 +105,7 @@ async function run(
   delivery: Delivery,
   message: TaskMessage,
   call: () => Promise<unknown>,
-  retryPolicy: Parameters<typeof shouldRetry>[0],
+  task: Task<unknown[], unknown> | undefined,
 ): Promise<void> {
   const h = message.headers;
   const attempt = new Attempt();
@@ -104,9 +115,8 @@ async function run(
   let outcome: AttemptOutcome;
   try {
     if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
-    const context = contextOf(rt, delivery, message, attempt.controller.signal);
-    const [hard, soft] = h.timelimit ?? [null, null];
-    const task = rt.app.getTask(h.task);
+    const context = new AttemptContext(rt, message, attempt, delivery.queue);
+    const [hard, soft] = h.timelimit ?? NO_LIMITS;
     outcome = await attempt.run(() => runInTaskContext(context, call), {
       hardMs: hard !== null ? hard * 1000 : (task?.options.timeLimitMs ?? null),
       softMs: soft !== null ? soft * 1000 : (task?.options.softTimeLimitMs ?? null),
@@ -135,11 +145,13 @@ async function run(
       if (h.retries < (max ?? DEFAULT_MANUAL_MAX_RETRIES)) return retry(rt, delivery, message, error, countdownMs ?? 0);
       return fail(rt, delivery, message, error ?? outcome.request, runtimeMs);
     }
-    case 'failure':
-      if (retryPolicy && shouldRetry(retryPolicy, outcome.error, h.retries)) {
-        return retry(rt, delivery, message, outcome.error, retryDelayMs(retryPolicy, h.retries));
+    case 'failure': {
+      const policy = task?.options.retry;
+      if (policy && shouldRetry(policy, outcome.error, h.retries)) {
+        return retry(rt, delivery, message, outcome.error, retryDelayMs(policy, h.retries));
       }
       return fail(rt, delivery, message, outcome.error, runtimeMs);
+    }
   }
 }
 
@@ -187,12 +199,21 @@ async function rejectPoison(rt: WorkerRuntime, delivery: Delivery, reason: strin
   return delivery.ack();
 }
 
-/** `revoked` or `expired` when the task must not run, checked on receipt and again when a slot frees. */
-async function whyNotRun(rt: WorkerRuntime, message: TaskMessage): Promise<'revoked' | 'expired' | undefined> {
+/** `revoked` (known here) or `expired` when the task must not run; asked on receipt and again at its start. */
+function whyNotRun(rt: WorkerRuntime, message: TaskMessage): 'revoked' | 'expired' | undefined {
   const h = message.headers;
-  if (await isRevoked(rt, h.id)) return 'revoked';
+  if (rt.revoked.has(h.id)) return 'revoked';
   if (h.expires && Date.parse(h.expires) <= Date.now()) return 'expired';
   return undefined;
+}
+
+/** Without a broadcast channel, revokes reach workers through the result backend (one read per task). */
+function readsRevokesFromBackend(rt: WorkerRuntime): boolean {
+  return !rt.broker.capabilities.broadcast && rt.backend !== undefined;
+}
+
+async function revokedInBackend(rt: WorkerRuntime, id: string): Promise<'revoked' | undefined> {
+  return (await rt.backend?.get(id))?.status === 'REVOKED' ? 'revoked' : undefined;
 }
 
 /** Dead-letter bytes that are not a task; when they still name a task id, fail that id so nobody waits on it. */
@@ -213,13 +234,6 @@ async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise
     await rt.backend.set(taskId, meta, { ttlMs: rt.app.resultExpiresMs }).catch(() => {});
   }
   return rejectPoison(rt, delivery, error?.message ?? 'undecodable message');
-}
-
-/** Revoked locally (broadcast) or, on brokers that cannot broadcast, in the result backend. */
-async function isRevoked(rt: WorkerRuntime, id: string): Promise<boolean> {
-  if (rt.revoked.has(id)) return true;
-  if (rt.broker.capabilities.broadcast || !rt.backend) return false;
-  return (await rt.backend.get(id))?.status === 'REVOKED';
 }
 
 /**
@@ -243,41 +257,6 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   if (ms <= 0) return true;
   return sleep(ms, true, { signal }).catch(() => false);
-}
-
-/** Keep a held or running task's message invisible to other consumers (every third of its timeout). */
-function startHeartbeat(rt: WorkerRuntime, delivery: Delivery): NodeJS.Timeout | undefined {
-  const timeout = delivery.visibilityTimeoutMs;
-  if (!delivery.extendVisibility || !timeout) return undefined;
-  const timer = setInterval(() => {
-    delivery.extendVisibility?.(timeout).catch((error: unknown) => rt.logger.warn({ err: error }, 'could not extend visibility'));
-  }, timeout / 3);
-  timer.unref();
-  return timer;
-}
-
-function contextOf(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, signal: AbortSignal): TaskContext {
-  const h = message.headers;
-  return {
-    id: h.id,
-    name: h.task,
-    retries: h.retries,
-    rootId: h.root_id ?? h.id,
-    parentId: h.parent_id,
-    groupId: h.group,
-    queue: delivery.queue,
-    headers: h,
-    signal,
-    retry(options = {}) {
-      throw new RetryRequest(options.countdownMs, options.error, options.max);
-    },
-    async progress(meta, state = 'PROGRESS') {
-      await rt.backend?.set(h.id, createResultMeta({ taskId: h.id, status: state, result: meta }), {
-        ttlMs: rt.app.resultExpiresMs,
-        replyTo: message.properties.reply_to,
-      });
-    },
-  };
 }
 
 function emit<E extends 'task-received' | 'task-started' | 'task-succeeded' | 'task-failed' | 'task-retried' | 'task-revoked'>(

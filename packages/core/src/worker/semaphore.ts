@@ -6,6 +6,13 @@ export class Semaphore {
 
   constructor(private free: number) {}
 
+  /** Take a slot if one is free now (no promise: this is the hot path). */
+  tryAcquire(): boolean {
+    if (this.free <= 0) return false;
+    this.free--;
+    return true;
+  }
+
   /** Wait for a slot. */
   acquire(): Promise<void> {
     if (this.free > 0) {

@@ -4,6 +4,7 @@ import type { App } from '../client/app.js';
 import type { Broker } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
 import type { Attempt } from './attempt.js';
+import type { Heartbeat } from './heartbeat.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RevokedIds } from './revoked-ids.js';
 import type { Semaphore } from './semaphore.js';
@@ -16,6 +17,8 @@ export interface WorkerRuntime {
   readonly backend: ResultBackend | undefined;
   readonly hostname: string;
   readonly logger: Logger;
+  /** Keeps held deliveries from being redelivered while they wait and run. */
+  readonly heartbeat: Heartbeat;
   readonly events: EventEmitter<WorkerEvents>;
   readonly slots: Semaphore;
   readonly revoked: RevokedIds;

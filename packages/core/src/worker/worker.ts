@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { App } from '../client/app.js';
 import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
-import type { ControlMessage, Subscription } from '../spec/broker.js';
+import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
 import type { Attempt } from './attempt.js';
 import { handleDelivery } from './handle-delivery.js';
+import { Heartbeat } from './heartbeat.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
@@ -25,7 +26,9 @@ export class Worker {
   private runtime: WorkerRuntime | undefined;
   private subscription: Subscription | undefined;
   private stopControl: (() => Promise<void>) | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries being handled; `drained` resolves when it drops to zero. */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
   private readonly stop = new AbortController();
   private closing: Promise<void> | undefined;
 
@@ -43,12 +46,14 @@ export class Worker {
     if (this.runtime) return;
     const broker = await this.app.broker();
     const backend = await this.app.maybeResultBackend();
+    const logger = this.app.logger.child({ worker: this.hostname });
     const runtime: WorkerRuntime = {
       app: this.app,
       broker,
       backend,
       hostname: this.hostname,
-      logger: this.app.logger.child({ worker: this.hostname }),
+      logger,
+      heartbeat: new Heartbeat(logger),
       events: this.events,
       slots: new Semaphore(this.concurrency),
       revoked: new RevokedIds(),
@@ -60,7 +65,7 @@ export class Worker {
     };
     this.runtime = runtime;
     this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
-    this.subscription = await broker.consume(this.queues, (delivery) => this.track(handleDelivery(runtime, delivery)), {
+    this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
       prefetch: this.concurrency * (this.options.prefetchMultiplier ?? 2),
     });
     this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
@@ -87,7 +92,7 @@ export class Worker {
     this.stop.abort();
     await this.subscription?.close();
     runtime.slots.cancelWaiters(new WorkerShutdownError());
-    const drained = Promise.all(this.inFlight).then(() => true);
+    const drained = this.whenDrained().then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
@@ -95,21 +100,41 @@ export class Worker {
     if (!(await Promise.race([drained, timedOut]))) {
       runtime.logger.warn({ running: runtime.running.size }, 'shutdown grace period over; returning running tasks to the broker');
       for (const attempt of runtime.running.values()) attempt.shutdown();
-      await Promise.all(this.inFlight);
+      await this.whenDrained();
     }
     clearTimeout(timer);
+    runtime.heartbeat.stop();
     await this.stopControl?.();
     this.events.emit('worker-offline', { hostname: this.hostname });
   }
 
-  /** Keep each handler's promise until it settles, and never let one reject into the broker loop. */
-  private track(work: Promise<void>): Promise<void> {
-    const guarded = work.catch((error: unknown) => {
-      this.runtime?.logger.error({ err: error }, 'unexpected error while handling a delivery');
+  /** Handle one delivery; never rejects into the broker's loop (its promise is the backpressure). */
+  private async handle(runtime: WorkerRuntime, delivery: Delivery): Promise<void> {
+    this.inFlight++;
+    runtime.heartbeat.hold(delivery);
+    try {
+      await handleDelivery(runtime, delivery);
+    } catch (error) {
+      runtime.logger.error({ err: error }, 'unexpected error while handling a delivery');
+    } finally {
+      runtime.heartbeat.release(delivery);
+      if (--this.inFlight === 0) {
+        const drained = this.drained;
+        this.drained = undefined;
+        drained?.();
+      }
+    }
+  }
+
+  private whenDrained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.drained;
+      this.drained = () => {
+        previous?.();
+        resolve();
+      };
     });
-    this.inFlight.add(guarded);
-    void guarded.finally(() => this.inFlight.delete(guarded));
-    return guarded;
   }
 
   private onControl(message: ControlMessage): void {
