@@ -8,8 +8,10 @@
  *
  * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
  * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
- * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, like production).
- * TASKS=10000 shortens a run.
+ * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, fsync every second,
+ * like production). Its automatic AOF rewrites are paused during the run and done between phases
+ * instead: a rewrite forks and copies the dataset, and on two cores one landing inside a phase at
+ * random decides that phase (restored afterwards). TASKS=10000 shortens a run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { startBrokers } from '../harness/start-brokers.js';
 
 const TASKS = Number(process.env.TASKS ?? 50_000);
@@ -35,21 +38,24 @@ interface DrainResult {
 /** The benchmark (called by integration/bench/run.ts). */
 export async function run(): Promise<void> {
   const { url, stop } = await provideRedis();
+  const aof = await AofRewrites.pause(url);
   try {
     const rows: string[][] = [];
+    await aof.rewriteNow();
     const enqueueTq = await enqueueTqTasks(url, `bench-tq-${randomUUID().slice(0, 8)}`, TASKS);
+    await aof.rewriteNow();
     const enqueueBull = await enqueueBullJobs(url, `bench-bull-${randomUUID().slice(0, 8)}`, TASKS, false);
     rows.push(['enqueue (tasks/s, batches of 1000)', fmt(enqueueTq), fmt(enqueueBull), ratio(enqueueTq, enqueueBull)]);
 
     const drains = new Map<string, DrainResult>();
     for (const concurrency of [1, 10, 100]) {
-      const tq = await drain(url, 'tq', concurrency);
-      const bull = await drain(url, 'bullmq', concurrency);
+      const tq = await drain(url, 'tq', concurrency, aof);
+      const bull = await drain(url, 'bullmq', concurrency, aof);
       drains.set(`tq-${concurrency}`, tq);
       drains.set(`bull-${concurrency}`, bull);
       rows.push([`drain c=${concurrency} (tasks/s)`, fmt(tq.perSecond), fmt(bull.perSecond), ratio(tq.perSecond, bull.perSecond)]);
     }
-    const tuned = await drain(url, 'bullmq-removeOnComplete', 100);
+    const tuned = await drain(url, 'bullmq-removeOnComplete', 100, aof);
     rows.push([
       'drain c=100 vs BullMQ removeOnComplete',
       fmt(drains.get('tq-100')?.perSecond ?? 0),
@@ -62,7 +68,9 @@ export async function run(): Promise<void> {
       rows.push([`worker RSS after drain c=${concurrency} (MB)`, tq.rssMb.toFixed(0), bull.rssMb.toFixed(0), ratio(tq.rssMb, bull.rssMb)]);
     }
 
+    await aof.rewriteNow();
     const tqLatency = await roundTripsTq(url);
+    await aof.rewriteNow();
     const bullLatency = await roundTripsBull(url);
     rows.push(['round trip p50 (ms)', tqLatency.p50.toFixed(3), bullLatency.p50.toFixed(3), ratio(tqLatency.p50, bullLatency.p50)]);
     rows.push(['round trip p99 (ms)', tqLatency.p99.toFixed(3), bullLatency.p99.toFixed(3), ratio(tqLatency.p99, bullLatency.p99)]);
@@ -71,7 +79,38 @@ export async function run(): Promise<void> {
     const c100 = (drains.get('tq-100')?.perSecond ?? 0) / (drains.get('bull-100')?.perSecond ?? 1);
     console.log(`tq/bullmq drain ratio c=100: ${c100.toFixed(2)}`);
   } finally {
+    await aof.resume();
     await stop();
+  }
+}
+
+/** Moves Redis' automatic AOF rewrites between the phases (see the header). */
+class AofRewrites {
+  private constructor(
+    private readonly client: Redis,
+    private readonly percentage: string,
+  ) {}
+
+  static async pause(url: string): Promise<AofRewrites> {
+    const client = new Redis(url);
+    const [, percentage = '100'] = (await client.config('GET', 'auto-aof-rewrite-percentage')) as string[];
+    await client.config('SET', 'auto-aof-rewrite-percentage', '0');
+    return new AofRewrites(client, percentage);
+  }
+
+  /** Rewrite the AOF now and wait until it is done, so the next phase starts on a compact file. */
+  async rewriteNow(): Promise<void> {
+    await this.client.bgrewriteaof().catch(() => {}); // "already in progress" is fine: we wait for it
+    for (;;) {
+      const info = await this.client.info('persistence');
+      if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async resume(): Promise<void> {
+    await this.client.config('SET', 'auto-aof-rewrite-percentage', this.percentage);
+    this.client.disconnect();
   }
 }
 
@@ -121,7 +160,7 @@ async function enqueueBullJobs(url: string, name: string, count: number, removeO
 }
 
 /** Fill a queue, then drain it with a worker in its own process. */
-async function drain(url: string, library: Library, concurrency: number): Promise<DrainResult> {
+async function drain(url: string, library: Library, concurrency: number, aof: AofRewrites): Promise<DrainResult> {
   const name = `bench-${library}-${randomUUID().slice(0, 8)}`;
   if (library === 'tq') {
     const broker = new RedisBroker({ url });
@@ -135,6 +174,7 @@ async function drain(url: string, library: Library, concurrency: number): Promis
       await queue.addBulk(Array.from({ length: Math.min(BATCH, TASKS - i) }, () => ({ name: 'noop', data: {}, opts })));
     await queue.close();
   }
+  await aof.rewriteNow();
   const result = JSON.parse(await runChild(['drain', library, url, name, String(concurrency), String(TASKS)])) as DrainResult;
   await cleanUp(url, library, name);
   return result;

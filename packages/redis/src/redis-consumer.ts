@@ -100,7 +100,10 @@ export class RedisConsumer implements Subscription {
     return this.prefetch - this.running;
   }
 
-  /** A claim worth a round trip: half the prefetch (so the other half runs meanwhile), up to a batch. */
+  /**
+   * A claim worth a round trip: half the prefetch, up to a batch. The worker runs one half while the
+   * claim for the other half travels (see `claimRound`).
+   */
   private goodBatch(): number {
     return Math.min(this.ctx.claimBatchSize, Math.ceil(this.prefetch / 2));
   }
@@ -141,6 +144,11 @@ export class RedisConsumer implements Subscription {
   /**
    * Claims from the queues in preference order until out of room. Returns true when every queue
    * came back short (nothing more is ready), false when a claim was full (loop again).
+   *
+   * On the first queue claims are pipelined: when a full claim comes back and there is room for
+   * another good batch, the next claim is sent BEFORE this batch is handed out, so Redis prepares it
+   * while this process runs the tasks (handing out first would delay the send until the tasks'
+   * promise chains settle, leaving the worker idle for a round trip every batch).
    */
   private async claimRound(): Promise<boolean> {
     // Rings up to now are answered by this round: what they announced is already in the lists.
@@ -151,40 +159,53 @@ export class RedisConsumer implements Subscription {
       if (room <= 0) return false;
       const queue = this.queues[i] as string;
       const keys = this.keys[i] as QueueKeys;
-      const want = Math.min(room, this.ctx.claimBatchSize);
-      // A claim that failed (its reply may be lost) is retried with the same prefix: claim.lua then
-      // returns what it took the first time, so nothing waits out a visibility timeout for nobody.
-      const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
-      const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want };
-      this.failedClaim = claim;
-      const reply = (await scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, [
-        claim.want,
-        this.ctx.visibilityTimeoutMs,
-        claim.prefix,
-        HOUSEKEEPING_LIMIT,
-      ])) as (number | Buffer)[];
-      this.failedClaim = undefined;
-      this.claims++;
-      this.contact();
-      const [now, due, more] = reply as [number, number, number];
-      if (due >= 0) nextDue = Math.min(nextDue, performance.now() + Math.max(0, due - now));
-      for (let j = 3; j + 3 < reply.length; j += 4) {
-        const claimed: ClaimedMessage = {
-          id: (reply[j] as Buffer).toString(),
-          deliveryCount: reply[j + 1] as number,
-          raw: reply[j + 3] as Buffer,
-        };
-        this.deliver(queue, keys, claimed);
-      }
-      if (more === 1) {
-        // Others may be idle while more waits: pass the doorbell on. Then start over at the first queue.
-        void this.ctx.ring(queue).catch(() => {});
-        this.nextDueAt = nextDue;
-        return false;
+      let pending: Promise<(number | Buffer)[]> | undefined = this.sendClaim(queue, keys, Math.min(room, this.goodBatch()));
+      while (pending) {
+        const reply: (number | Buffer)[] = await pending;
+        this.failedClaim = undefined;
+        this.claims++;
+        this.contact();
+        const [now, due, more] = reply as [number, number, number];
+        if (due >= 0) nextDue = Math.min(nextDue, performance.now() + Math.max(0, due - now));
+        const count = (reply.length - 3) / 4;
+        const roomAfter = this.room() - count;
+        pending =
+          more === 1 && i === 0 && !this.closed && roomAfter >= this.goodBatch()
+            ? this.sendClaim(queue, keys, Math.min(roomAfter, this.goodBatch()))
+            : undefined;
+        for (let j = 3; j + 3 < reply.length; j += 4) {
+          const claimed: ClaimedMessage = {
+            id: (reply[j] as Buffer).toString(),
+            deliveryCount: reply[j + 1] as number,
+            raw: reply[j + 3] as Buffer,
+          };
+          this.deliver(queue, keys, claimed);
+        }
+        if (more === 1 && !pending) {
+          // Others may be idle while more waits: pass the doorbell on. Then start over at the first queue.
+          void this.ctx.ring(queue).catch(() => {});
+          this.nextDueAt = nextDue;
+          return false;
+        }
       }
     }
     this.nextDueAt = nextDue;
     return true;
+  }
+
+  /** Send one claim of up to `want` messages; its reply is awaited by `claimRound`. */
+  private sendClaim(queue: string, keys: QueueKeys, want: number): Promise<(number | Buffer)[]> {
+    // A claim that failed (its reply may be lost) is retried with the same prefix: claim.lua then
+    // returns what it took the first time, so nothing waits out a visibility timeout for nobody.
+    const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
+    const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want };
+    this.failedClaim = claim;
+    return scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, [
+      claim.want,
+      this.ctx.visibilityTimeoutMs,
+      claim.prefix,
+      HOUSEKEEPING_LIMIT,
+    ]) as Promise<(number | Buffer)[]>;
   }
 
   private deliver(queue: string, keys: QueueKeys, claimed: ClaimedMessage): void {

@@ -11,6 +11,9 @@ export interface ClaimedMessage {
   raw: Buffer;
 }
 
+/** What `ack()` returns: one shared resolved promise, not a new one per message. */
+const QUEUED = Promise.resolve();
+
 /**
  * One delivery of a claimed message, identified by its claim id. Settling is a no-op after the
  * first settle, and on Redis when the claim is stale (its deadline passed and the message was
@@ -47,8 +50,9 @@ export class RedisDelivery implements Delivery {
   }
 
   /** Resolves once the ack is queued (see AckBatcher: acks are pipelined, not awaited one by one). */
-  async ack(): Promise<void> {
+  ack(): Promise<void> {
     if (this.settle()) this.ctx.acks.ack(this.keys, this.claimId);
+    return QUEUED;
   }
 
   async nack(options: NackOptions = {}): Promise<void> {

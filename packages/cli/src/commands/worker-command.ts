@@ -9,7 +9,7 @@ export function workerCommand(): Command {
     .requiredOption('-A, --app <module>', 'module that exports the app (e.g. ./dist/app.js)')
     .option('-Q, --queues <names>', 'comma-separated queues to consume (default: the app default queue)', list)
     .option('-c, --concurrency <n>', 'tasks running at once', positiveInt, 10)
-    .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 2)
+    .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 4)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
     .action(
       async (options: { app: string; queues?: string[]; concurrency: number; prefetchMultiplier: number; shutdownTimeout: number }) => {

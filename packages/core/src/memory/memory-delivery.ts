@@ -10,6 +10,9 @@ export interface DecodedMessage {
   decodeError: MessageDecodeError | undefined;
 }
 
+/** What `ack()` returns: the ack is done when it returns (a promise each would only feed the GC). */
+const SETTLED = Promise.resolve();
+
 /**
  * One delivery of a stored message. Settling is a no-op once this delivery is settled or stale
  * (its visibility deadline passed and the message went back to the queue).
@@ -36,8 +39,9 @@ export class MemoryDelivery implements Delivery {
     this.generation = stored.generation;
   }
 
-  async ack(): Promise<void> {
+  ack(): Promise<void> {
     if (this.settle()) this.stored.status = 'gone';
+    return SETTLED;
   }
 
   async nack(options: NackOptions = {}): Promise<void> {

@@ -4,7 +4,7 @@ import { describeValue } from './describe-value.js';
 import { isRecord } from './is-record.js';
 
 /**
- * Checks a decoded protocol v2 body `[args, kwargs, embed]` and normalizes `embed`: `null` or `{}`
+ * Checks a decoded protocol v2 body `[args, kwargs, embed]` and normalizes `embed` in place: `null` or `{}`
  * (accepted by Python workers) become the all-null {@link Embed}, and every signature in it gets
  * Python's full key set (`args: []`, `kwargs: {}`, `options: {}`, `subtask_type: null`,
  * `immutable: false` when missing).
@@ -18,18 +18,19 @@ export function validateBody(value: unknown): TaskBody {
   const [args, kwargs, embed] = value as [unknown, unknown, unknown];
   if (!Array.isArray(args)) throw new MessageDecodeError(`Body args must be an array, got ${describeValue(args)}`);
   if (!isRecord(kwargs)) throw new MessageDecodeError(`Body kwargs must be an object, got ${describeValue(kwargs)}`);
-  return [args, kwargs, validateEmbed(embed)];
+  // Completed in place (see validateTaskMessage): the usual embed, all nulls, costs no new object.
+  value[2] = validateEmbed(embed);
+  return value as TaskBody;
 }
 
 function validateEmbed(embed: unknown): Embed {
   if (embed === null || embed === undefined) return { callbacks: null, errbacks: null, chain: null, chord: null };
   if (!isRecord(embed)) throw new MessageDecodeError(`Body embed must be an object or null, got ${describeValue(embed)}`);
-  return {
-    callbacks: signatureList(embed.callbacks, 'callbacks'),
-    errbacks: signatureList(embed.errbacks, 'errbacks'),
-    chain: signatureList(embed.chain, 'chain'),
-    chord: embed.chord === null || embed.chord === undefined ? null : signature(embed.chord, 'embed.chord'),
-  };
+  embed.callbacks = signatureList(embed.callbacks, 'callbacks');
+  embed.errbacks = signatureList(embed.errbacks, 'errbacks');
+  embed.chain = signatureList(embed.chain, 'chain');
+  embed.chord = embed.chord === null || embed.chord === undefined ? null : signature(embed.chord, 'embed.chord');
+  return embed as unknown as Embed;
 }
 
 function signatureList(value: unknown, key: string): SignatureJson[] | null {

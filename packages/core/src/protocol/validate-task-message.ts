@@ -15,6 +15,9 @@ import { withDecodeContext } from './with-decode-context.js';
  * and extra properties are kept. Used by `fromEnvelope`, and by transports that carry headers
  * natively (AMQP) after `decodeBody`.
  *
+ * The headers, properties and body objects given are completed IN PLACE and become the message's
+ * (pass freshly decoded ones): copying them would cost every delivery a few objects for nothing.
+ *
  * @throws MessageDecodeError naming the task and the field: missing `task` header (not protocol
  *   v2), non-string `id`, unparseable `eta`/`expires`, wrongly typed `retries`, `timelimit`,
  *   `group_index` or ids, bad body shape.
@@ -51,39 +54,34 @@ export function validateTaskMessage(message: unknown): TaskMessage {
 }
 
 function normalizeHeaders(raw: Record<string, unknown>, task: string, id: string, body: TaskBody): TaskHeaders {
-  const headers: TaskHeaders = {
-    lang: typeof raw.lang === 'string' ? raw.lang : '',
-    task,
-    id,
-    shadow: nullableString(raw, 'shadow'),
-    eta: dateString(raw, 'eta'),
-    expires: dateString(raw, 'expires'),
-    group: nullableString(raw, 'group'),
-    group_index: count(raw, 'group_index', null),
-    retries: count(raw, 'retries', 0),
-    timelimit: timelimit(raw.timelimit),
-    root_id: nullableString(raw, 'root_id'),
-    parent_id: nullableString(raw, 'parent_id'),
-    // Display-only fields: tolerate anything, recompute what is missing.
-    argsrepr: typeof raw.argsrepr === 'string' ? raw.argsrepr : argsRepr(body[0]),
-    kwargsrepr: typeof raw.kwargsrepr === 'string' ? raw.kwargsrepr : kwargsRepr(body[1]),
-    origin: typeof raw.origin === 'string' ? raw.origin : '',
-    ignore_result: raw.ignore_result === true,
-  };
-  for (const [key, value] of Object.entries(raw)) if (!(key in headers)) headers[key] = value;
-  return headers;
+  if (typeof raw.lang !== 'string') raw.lang = '';
+  raw.task = task;
+  raw.id = id;
+  raw.shadow = nullableString(raw, 'shadow');
+  raw.eta = dateString(raw, 'eta');
+  raw.expires = dateString(raw, 'expires');
+  raw.group = nullableString(raw, 'group');
+  raw.group_index = count(raw, 'group_index', null);
+  raw.retries = count(raw, 'retries', 0);
+  raw.timelimit = timelimit(raw.timelimit);
+  raw.root_id = nullableString(raw, 'root_id');
+  raw.parent_id = nullableString(raw, 'parent_id');
+  // Display-only fields: tolerate anything, recompute what is missing.
+  if (typeof raw.argsrepr !== 'string') raw.argsrepr = argsRepr(body[0]);
+  if (typeof raw.kwargsrepr !== 'string') raw.kwargsrepr = kwargsRepr(body[1]);
+  if (typeof raw.origin !== 'string') raw.origin = '';
+  raw.ignore_result = raw.ignore_result === true;
+  return raw as TaskHeaders;
 }
 
 function normalizeProperties(raw: unknown, id: string): TaskProperties {
   if (raw !== undefined && !isRecord(raw)) throw new MessageDecodeError(`Message properties must be an object, got ${describeValue(raw)}`);
-  const properties = raw ?? {};
-  return {
-    ...properties,
-    correlation_id: typeof properties.correlation_id === 'string' ? properties.correlation_id : id,
-    reply_to: typeof properties.reply_to === 'string' ? properties.reply_to : '',
-    delivery_mode: typeof properties.delivery_mode === 'number' ? properties.delivery_mode : 2,
-    priority: typeof properties.priority === 'number' ? properties.priority : 0,
-  };
+  const properties: Record<string, unknown> = raw ?? {};
+  if (typeof properties.correlation_id !== 'string') properties.correlation_id = id;
+  if (typeof properties.reply_to !== 'string') properties.reply_to = '';
+  if (typeof properties.delivery_mode !== 'number') properties.delivery_mode = 2;
+  if (typeof properties.priority !== 'number') properties.priority = 0;
+  return properties as TaskProperties;
 }
 
 function nullableString(raw: Record<string, unknown>, key: string): string | null {
@@ -112,9 +110,12 @@ function count<T extends number | null>(raw: Record<string, unknown>, key: strin
 
 function timelimit(value: unknown): [number | null, number | null] {
   if (value === undefined || value === null) return [null, null];
-  const valid = (limit: unknown) => limit === null || (typeof limit === 'number' && Number.isFinite(limit) && limit >= 0);
-  if (!Array.isArray(value) || value.length !== 2 || !value.every(valid)) {
+  if (!Array.isArray(value) || value.length !== 2 || !isLimit(value[0]) || !isLimit(value[1])) {
     throw new MessageDecodeError(`Header 'timelimit' must be [hard, soft] seconds (numbers or null), got ${JSON.stringify(value)}`);
   }
-  return [value[0], value[1]];
+  return value as [number | null, number | null];
+}
+
+function isLimit(limit: unknown): boolean {
+  return limit === null || (typeof limit === 'number' && Number.isFinite(limit) && limit >= 0);
 }

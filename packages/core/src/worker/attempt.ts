@@ -34,6 +34,8 @@ export class Attempt {
   private end: ((outcome: AttemptOutcome) => void) | undefined;
   /** Set by the first of: the task settling, a hard limit, terminate, shutdown (even before `run`). */
   private outcome: AttemptOutcome | undefined;
+  private softTimer: NodeJS.Timeout | undefined;
+  private hardTimer: NodeJS.Timeout | undefined;
 
   /** Fires on soft/hard time limit, terminate and shutdown; see `TaskContext.signal`. */
   get signal(): AbortSignal {
@@ -56,41 +58,48 @@ export class Attempt {
     this.finish({ kind: 'shutdown' });
   }
 
-  /** Run `fn` (which should observe `signal`) to an outcome. */
-  run(fn: () => Promise<unknown>, limits: AttemptLimits): Promise<AttemptOutcome> {
+  /**
+   * Run `fn` (which should observe `signal`) to an outcome. `fn` may return a value or a promise,
+   * and may throw.
+   */
+  run(fn: () => unknown, limits: AttemptLimits): Promise<AttemptOutcome> {
     return new Promise<AttemptOutcome>((resolve) => {
       if (this.outcome) return resolve(this.outcome);
-      let soft: NodeJS.Timeout | undefined;
-      let hard: NodeJS.Timeout | undefined;
-      this.end = (outcome) => {
-        clearTimeout(soft);
-        clearTimeout(hard);
-        resolve(outcome);
-      };
+      this.end = resolve;
       if (limits.softMs !== null) {
         const softMs = limits.softMs;
-        soft = setTimeout(() => this.abort(new SoftTimeLimitExceededError(softMs)), softMs);
+        this.softTimer = setTimeout(() => this.abort(new SoftTimeLimitExceededError(softMs)), softMs);
       }
       if (limits.hardMs !== null) {
         const hardMs = limits.hardMs;
-        hard = setTimeout(() => {
+        this.hardTimer = setTimeout(() => {
           const error = new TimeLimitExceededError(hardMs);
           this.abort(error);
           this.finish({ kind: 'failure', error });
         }, hardMs);
       }
-      fn().then(
-        (value) => this.finish({ kind: 'success', value }),
-        (error: unknown) =>
-          this.finish(error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) }),
-      );
+      let returned: unknown;
+      try {
+        returned = fn();
+      } catch (error) {
+        return this.failed(error);
+      }
+      if (isThenable(returned)) returned.then(this.succeeded, this.failed);
+      else this.succeeded(returned);
     });
   }
+
+  private readonly succeeded = (value: unknown): void => this.finish({ kind: 'success', value });
+
+  private readonly failed = (error: unknown): void =>
+    this.finish(error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) });
 
   /** The first outcome wins: a late result after a hard limit or terminate is ignored. */
   private finish(outcome: AttemptOutcome): void {
     if (this.outcome) return;
     this.outcome = outcome;
+    clearTimeout(this.softTimer);
+    clearTimeout(this.hardTimer);
     this.end?.(outcome);
   }
 
@@ -109,4 +118,8 @@ export class Attempt {
     const aborted = this.aborted && error instanceof Error && error.name === 'AbortError' && error.cause === this.abortReason;
     return aborted ? this.abortReason : error;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

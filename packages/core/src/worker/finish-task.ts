@@ -9,7 +9,7 @@ import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
 /** Store a state for the delivered task (unless it asked for no result). */
-export async function storeState(
+export function storeState(
   rt: WorkerRuntime,
   delivery: Delivery,
   message: TaskMessage,
@@ -17,9 +17,9 @@ export async function storeState(
   result: unknown,
   traceback: string | null = null,
   children: ResultTuple[] = [],
-): Promise<void> {
+): Promise<void> | undefined {
   const h = message.headers;
-  if (!rt.backend || (h.ignore_result && status === 'SUCCESS')) return;
+  if (!rt.backend || (h.ignore_result && status === 'SUCCESS')) return undefined;
   const [args, kwargs] = message.body;
   const meta = createResultMeta({
     taskId: h.id,
@@ -36,18 +36,23 @@ export async function storeState(
     retries: h.retries,
     queue: delivery.queue,
   });
-  await rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to });
+  return rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to });
 }
 
 /**
  * After success (spec §5.6): callbacks, then the next chain step, then SUCCESS (listing them as
- * children), then the chord part — which may send the chord body.
+ * children), then the chord part — which may send the chord body. `undefined` when there was
+ * nothing to do (no result to store, nothing following): most tasks, so no promise for them.
  */
-export async function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> {
+export function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> | undefined {
+  const embed = message.body[2];
+  if (!embed.callbacks?.length && !embed.chain?.length && !embed.chord) return storeState(rt, delivery, message, 'SUCCESS', value);
+  return sendWhatFollows(rt, delivery, message, value);
+}
+
+async function sendWhatFollows(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> {
   const h = message.headers;
   const embed = message.body[2];
-  // Most tasks: nothing follows them.
-  if (!embed.callbacks?.length && !embed.chain?.length && !embed.chord) return storeState(rt, delivery, message, 'SUCCESS', value);
   const from = { prepend: [value], parentId: h.id, rootId: h.root_id ?? h.id };
   const children: Applied[] = [];
   for (const callback of embed.callbacks ?? []) children.push(await applySignature(rt.app, structuredClone(callback), from));

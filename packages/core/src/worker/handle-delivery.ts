@@ -33,7 +33,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   if (!message) return rejectUndecodable(rt, delivery);
   if (delivery.raw.byteLength > rt.maxPayloadBytes) {
     const reason = `payload of ${delivery.raw.byteLength} bytes is over this worker's limit of ${rt.maxPayloadBytes} bytes (maxPayloadBytes)`;
-    await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null).catch(() => {});
+    await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null)?.catch(() => {});
     return rejectPoison(rt, delivery, reason, message);
   }
   const h = message.headers;
@@ -49,13 +49,13 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   }
 
   const task = rt.app.getTask(h.task);
-  let call: () => Promise<unknown>;
+  let call: () => unknown;
   try {
     call = callOf(rt, message, task);
   } catch (error) {
     // Unknown task, wrong arguments: store FAILURE so callers do not wait, and keep the message.
     const { result, traceback } = serializeError(error);
-    await storeState(rt, delivery, message, 'FAILURE', result, traceback).catch(() => {});
+    await storeState(rt, delivery, message, 'FAILURE', result, traceback)?.catch(() => {});
     return rejectPoison(rt, delivery, (error as Error).message, message);
   }
 
@@ -90,21 +90,21 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
 }
 
 /** The task's call with its arguments bound; throws for an unknown task or arguments that do not fit. */
-function callOf(rt: WorkerRuntime, message: TaskMessage, task: Task<unknown[], unknown> | undefined): () => Promise<unknown> {
+function callOf(rt: WorkerRuntime, message: TaskMessage, task: Task<unknown[], unknown> | undefined): () => unknown {
   const [args, kwargs] = message.body;
   const name = message.headers.task;
   const builtin = BUILTIN_TASKS[name];
   if (builtin) return () => builtin(rt.app, kwargs);
   if (!task) throw new UnknownTaskError(name);
   const bound = task.parameters.bind(name, args, kwargs);
-  return async () => task.fn(...bound);
+  return () => task.fn(...bound);
 }
 
 async function run(
   rt: WorkerRuntime,
   delivery: Delivery,
   message: TaskMessage,
-  call: () => Promise<unknown>,
+  call: () => unknown,
   task: Task<unknown[], unknown> | undefined,
 ): Promise<void> {
   const h = message.headers;
@@ -132,7 +132,9 @@ async function run(
       return revoke(rt, delivery, message, 'terminated');
     case 'success':
       try {
-        await finishSuccess(rt, delivery, message, outcome.value);
+        // Most tasks have nothing to store or send: no promise then.
+        const finishing = finishSuccess(rt, delivery, message, outcome.value);
+        if (finishing) await finishing;
       } catch (error) {
         // What follows could not be sent (a chord without atomic counters, a next step over the
         // size limit): fail the task, so its chain fails too and no caller waits forever.

@@ -8,8 +8,10 @@ export interface WorkerOptions {
    */
   concurrency?: number;
   /**
-   * Messages held per concurrency slot, running or waiting (Celery's prefetch multiplier).
-   * Default 2: enough to hide the broker round trip, few enough that a crash redelivers little.
+   * Messages held per concurrency slot, running or waiting (Celery's `worker_prefetch_multiplier`).
+   * Default 4, Celery's: short tasks keep running while the next batch is fetched. Held messages
+   * stay invisible to other workers (heartbeat) and come back if this one dies; use 1 for long
+   * tasks that should spread evenly over workers.
    */
   prefetchMultiplier?: number;
   /** Node name in events and results. Default `tq<pid>@<hostname>`. */

@@ -13,6 +13,9 @@ import type { WorkerEvents } from './worker-events.js';
 import type { WorkerOptions } from './worker-options.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
+/** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
+const DEFAULT_PREFETCH_MULTIPLIER = 4;
+
 /**
  * Consumes queues and runs tasks: `await app.worker({ queues, concurrency }).start()`, and
  * `close()` for a warm shutdown. Every message is acknowledged only after its attempt ended.
@@ -66,7 +69,7 @@ export class Worker {
     this.runtime = runtime;
     this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
     this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
-      prefetch: this.concurrency * (this.options.prefetchMultiplier ?? 2),
+      prefetch: this.concurrency * (this.options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER),
     });
     this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
   }
