@@ -15,6 +15,7 @@ export type { ErrorClass, RetryPolicy } from './task/retry-policy.js';
 export { Task, type TaskFunction } from './task/task.js';
 export { currentTask, type TaskContext } from './task/task-context.js';
 export type { TaskOptions } from './task/task-options.js';
+export { handOff } from './transport/hand-off.js';
 export { Worker } from './worker/worker.js';
 export type { TaskEvent, WorkerEvents } from './worker/worker-events.js';
 export type { WorkerOptions } from './worker/worker-options.js';

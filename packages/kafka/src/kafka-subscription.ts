@@ -1,4 +1,4 @@
-import type { DeliveryHandler, Subscription } from '@tq/core';
+import { type DeliveryHandler, handOff, type Subscription } from '@tq/core';
 import { KafkaDelivery } from './kafka-delivery.js';
 import type { WindowEntry } from './partition-window.js';
 import { type OwnedPartition, QueueConsumer, type QueueConsumerContext } from './queue-consumer.js';
@@ -119,11 +119,11 @@ export class KafkaSubscription implements Subscription {
     this.inflight++;
     // The handler runs in a microtask, never inside the dispatch loop. A rejecting handler is a
     // caller bug (the worker's never rejects): it surfaces as an unhandled rejection.
-    void Promise.resolve()
-      .then(() => this.handler(delivery))
-      .finally(() => {
-        this.inflight--;
-        this.wake();
-      });
+    handOff(this.handler, delivery, this.handled);
   }
+
+  private readonly handled = (): void => {
+    this.inflight--;
+    this.wake();
+  };
 }

@@ -1,4 +1,4 @@
-import type { DeliveryHandler, Subscription } from '@tq/core';
+import { type DeliveryHandler, handOff, type Subscription } from '@tq/core';
 import type { BrokerContext } from './broker-context.js';
 import { KOMBU_SEP, type QueueKeys } from './key-space.js';
 import { type ClaimedMessage, RedisDelivery } from './redis-delivery.js';
@@ -220,18 +220,7 @@ export class RedisConsumer implements Subscription {
     this.running++;
     // The handler runs in a microtask, never inside the claim loop. The worker's handler never
     // rejects; a rejecting one is a caller bug and surfaces as an unhandled rejection.
-    queueMicrotask(() => {
-      let handled: Promise<void>;
-      try {
-        handled = this.handler(delivery);
-      } catch (error) {
-        handled = Promise.reject(error);
-      }
-      handled.then(this.handled, (error: unknown) => {
-        this.handled();
-        throw error;
-      });
-    });
+    handOff(this.handler, delivery, this.handled);
   }
 
   private readonly handled = (): void => {

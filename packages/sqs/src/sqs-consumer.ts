@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { DeliveryHandler, Subscription } from '@tq/core';
+import { type DeliveryHandler, handOff, type Subscription } from '@tq/core';
 import { type DeliveryOperations, type RequeueListener, SqsDelivery } from './sqs-delivery.js';
 import { isAbort, isQueueMissing, sqsError } from './sqs-errors.js';
 import type { QueueInfo } from './sqs-queues.js';
@@ -168,10 +168,7 @@ export class SqsConsumer implements Subscription, RequeueListener {
   }
 
   private dispatch(delivery: SqsDelivery): void {
-    void Promise.resolve()
-      .then(() => this.options.handler(delivery))
-      .catch(() => {})
-      .then(() => this.handled(delivery));
+    handOff(this.options.handler, delivery, () => this.handled(delivery));
   }
 
   /** The handler's promise settled: its slot is free; on FIFO the group's next message may go. */

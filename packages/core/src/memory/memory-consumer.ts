@@ -1,6 +1,7 @@
 import { MessageDecodeError } from '../errors/message-decode-error.js';
 import { fromEnvelope } from '../protocol/index.js';
 import type { DeliveryHandler, Subscription } from '../spec/broker.js';
+import { handOff } from '../transport/hand-off.js';
 import type { MemoryBrokerState, MemoryConsumerSlot } from './memory-broker-state.js';
 import { type DecodedMessage, MemoryDelivery } from './memory-delivery.js';
 import type { StoredMessage } from './memory-queue.js';
@@ -43,18 +44,7 @@ export class MemoryConsumer implements Subscription, MemoryConsumerSlot {
     const delivery = new MemoryDelivery(this.state, queue, message, decode(message.raw), this.visibilityTimeoutMs);
     // The handler runs in a microtask: never inside the dispatch loop. A rejecting handler is a bug
     // in the caller (the worker's never rejects); it surfaces as an unhandled rejection, not silence.
-    queueMicrotask(() => {
-      let handled: Promise<void>;
-      try {
-        handled = this.config.handler(delivery);
-      } catch (error) {
-        handled = Promise.reject(error);
-      }
-      handled.then(this.handled, (error: unknown) => {
-        this.handled();
-        throw error;
-      });
-    });
+    handOff(this.config.handler, delivery, this.handled);
   }
 
   async close(): Promise<void> {
@@ -69,7 +59,6 @@ export class MemoryConsumer implements Subscription, MemoryConsumerSlot {
     this.running--;
     this.state.dispatchSoon();
   };
-
 }
 
 function decode(raw: Uint8Array): DecodedMessage {

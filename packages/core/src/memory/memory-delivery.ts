@@ -60,7 +60,6 @@ export class MemoryDelivery implements Delivery {
     this.state.extend(this.stored, this.generation, ms);
   }
 
-
   /** True exactly once, for the current unsettled delivery. */
   private settle(): boolean {
     if (!isHeld(this.stored, this.generation)) return false;

@@ -30,22 +30,26 @@ export interface EnvelopeRouting {
  */
 export function toEnvelope(message: TaskMessage, routing: EnvelopeRouting): string {
   const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
-  // Transport fields of a previous delivery are replaced, not carried over.
-  const { delivery_info: _info, body_encoding: _encoding, delivery_tag: _tag, priority, ...properties } = message.properties;
+  const body = encodeBody(message.body, compression);
+  // Transport fields of a previous delivery are replaced, not carried over. A loop, not a rest
+  // spread: this runs for every message sent.
+  const properties: Record<string, unknown> = {};
+  for (const key in message.properties) if (!TRANSPORT_PROPERTIES.has(key)) properties[key] = message.properties[key];
+  properties.delivery_info = { exchange: routing.exchange ?? '', routing_key: routing.routingKey ?? routing.queue };
+  properties.priority = message.properties.priority;
+  properties.body_encoding = 'base64';
+  properties.delivery_tag = routing.deliveryTag ?? randomUUID();
   return JSON.stringify({
-    body: Buffer.from(encodeBody(message.body, compression)).toString('base64'),
+    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
     'content-encoding': message.contentEncoding,
     'content-type': message.contentType,
     headers: message.headers,
-    properties: {
-      ...properties,
-      delivery_info: { exchange: routing.exchange ?? '', routing_key: routing.routingKey ?? routing.queue },
-      priority,
-      body_encoding: 'base64',
-      delivery_tag: routing.deliveryTag ?? randomUUID(),
-    },
+    properties,
   });
 }
+
+/** Properties the envelope sets itself (priority goes after delivery_info, in kombu's order). */
+const TRANSPORT_PROPERTIES = new Set(['delivery_info', 'body_encoding', 'delivery_tag', 'priority']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // A plain character class: grouped patterns overflow V8's regex stack on multi-megabyte bodies.
