@@ -85,7 +85,7 @@ async function rawKafkajs(
   const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const values = Array.from({ length: MESSAGES }, (_, i) => valueOf(payload, topic, i));
+  const values = Array.from({ length: MESSAGES }, (_, i) => payloadOf(payload, topic, i));
   const produceStart = performance.now();
   for (let sent = 0; sent < MESSAGES; sent += CHUNK) {
     const messages = values.slice(sent, sent + CHUNK).map((value) => ({ value }));
@@ -129,7 +129,7 @@ async function rawKafkajs(
 }
 
 /** What the raw rows carry: the exact envelope tq sends for a no-op task, or a small JSON value. */
-function valueOf(payload: 'envelope' | 'small', topic: string, i: number): Buffer {
+function payloadOf(payload: 'envelope' | 'small', topic: string, i: number): Buffer {
   if (payload === 'small') return Buffer.from(JSON.stringify({ task: 'bench.noop', args: [i] }));
   return Buffer.from(toEnvelope(createTaskMessage({ task: 'bench.noop', id: randomUUID(), args: [i] }), { queue: topic }));
 }
