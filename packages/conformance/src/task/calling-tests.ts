@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
+import { currentTask, RemoteTaskError, TaskRevokedError, TqError } from '@tq/core';
 import { expect } from 'vitest';
+import { deferred } from '../support/deferred.js';
 import { waitUntil } from '../support/wait-until.js';
 import type { ResolvedCapabilities, TaskConformanceConfig } from './task-conformance-config.js';
 import { itIf, RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
@@ -25,6 +26,34 @@ export function callingTests(config: TaskConformanceConfig, caps: ResolvedCapabi
     // JSON values of every kind survive the broker and the backend.
     const value = { text: 'zażółć 🐢', list: [1, 2.5, null, true], nested: { deep: ['x'] } };
     expect(await (await echo.delay(value)).get({ timeoutMs: RESULT_TIMEOUT_MS })).toEqual(value);
+  });
+
+  test('currentTask() inside a task: its ids and queue, a live signal, progress() as a custom state', async (context) => {
+    const kit = await TaskKit.forTest(config, context);
+    const reported = deferred();
+    const finish = deferred();
+    const step = kit.task('step', async (n: number) => {
+      // Destructured, as tasks often do: every member must work detached from the object.
+      const { id, name, retries, rootId, queue, signal, progress } = currentTask();
+      await progress({ done: n }, 'HALFWAY');
+      reported.resolve();
+      await finish.promise;
+      return { id, name, retries, rootId, queue, aborted: signal.aborted };
+    });
+    await kit.worker();
+    const r = await step.delay(1);
+    await reported.promise;
+    expect(await r.state()).toBe('HALFWAY');
+    expect((await r.meta())?.result).toEqual({ done: 1 });
+    finish.resolve();
+    expect(await r.get({ timeoutMs: RESULT_TIMEOUT_MS })).toEqual({
+      id: r.id,
+      name: step.name,
+      retries: 0,
+      rootId: r.id,
+      queue: kit.queue,
+      aborted: false,
+    });
   });
 
   test('applyAsync with a taskId uses that id', async (context) => {

@@ -94,7 +94,7 @@ export interface Delivery {
   readonly message: TaskMessage | undefined;
   /** Why the bytes are not a task message; the worker dead-letters such deliveries. */
   readonly decodeError: MessageDecodeError | undefined;
-  /** The bytes as received (for dead-letter records and size checks). */
+  /** The bytes as received (for dead-letter records and size checks). Read-only: transports may hand over their own buffer. */
   readonly raw: Uint8Array;
   /** How many times this message was delivered, this one included (1 = first time). */
   readonly deliveryCount: number;

@@ -184,3 +184,29 @@ describe('MemoryBroker', () => {
     expect(Buffer.from((await broker.deadLetters('q', 1))[0]?.raw ?? []).toString()).toBe('poison 0');
   });
 });
+
+describe('memory broker under a worker', () => {
+  it('a task running several visibility timeouts long runs once: the worker keeps it invisible', async () => {
+    const { createApp } = await import('../../src/client/app.js');
+    const name = `heartbeat-${crypto.randomUUID()}`;
+    const app = createApp({ broker: new MemoryBroker({ name, visibilityTimeoutMs: 150 }), logger: undefined });
+    let runs = 0;
+    const slow = app.task('memory.slow', async () => {
+      runs++;
+      await sleep(700);
+      return runs;
+    });
+    // Two workers: a message that came back would go to the idle one and run twice.
+    const workers = [app.worker({ concurrency: 1 }), app.worker({ concurrency: 1 })];
+    for (const worker of workers) await worker.start();
+    try {
+      await slow.delay();
+      await sleep(900);
+      expect(runs).toBe(1);
+      expect(await (await app.broker()).size(app.defaultQueue)).toBe(0);
+    } finally {
+      for (const worker of workers) await worker.close();
+      await app.close();
+    }
+  });
+});
