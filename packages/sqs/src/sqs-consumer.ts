@@ -168,7 +168,14 @@ export class SqsConsumer implements Subscription, RequeueListener {
   }
 
   private dispatch(delivery: SqsDelivery): void {
-    handOff(this.options.handler, delivery, () => this.handled(delivery));
+    // A handler whose ack fails because the broker closed under it (tests do that) is reported,
+    // not left to crash the process as an unhandled rejection.
+    handOff(
+      this.options.handler,
+      delivery,
+      () => this.handled(delivery),
+      (error) => this.context.onError(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 
   /** The handler's promise settled: its slot is free; on FIFO the group's next message may go. */

@@ -4,9 +4,10 @@ import type { Delivery, DeliveryHandler } from '../spec/broker.js';
  * For transports: run the consumer's handler for one delivery in a microtask (never inside the
  * transport's own fetch loop) and call `done` once the handler's promise settles. No promise of
  * its own: this runs for every message. A handler that throws or rejects is a caller bug (the
- * worker's never does): `done` still runs, and the error surfaces as an unhandled rejection.
+ * worker's never does): `done` still runs, and the error goes to `onError`, or without one
+ * surfaces as an unhandled rejection.
  */
-export function handOff(handler: DeliveryHandler, delivery: Delivery, done: () => void): void {
+export function handOff(handler: DeliveryHandler, delivery: Delivery, done: () => void, onError?: (error: unknown) => void): void {
   queueMicrotask(() => {
     let handled: Promise<void>;
     try {
@@ -16,7 +17,8 @@ export function handOff(handler: DeliveryHandler, delivery: Delivery, done: () =
     }
     handled.then(done, (error: unknown) => {
       done();
-      throw error;
+      if (!onError) throw error;
+      onError(error);
     });
   });
 }
