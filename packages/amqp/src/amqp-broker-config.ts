@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@tq/core';
+import { ConfigurationError, numberParam } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
 import type { AmqpLogger } from './logger.js';
 
@@ -48,11 +48,9 @@ export function brokerConfigFromUrl(url: URL): AmqpBrokerConfig {
   const config: AmqpBrokerConfig = {};
   const rest = new URL(url.href);
   for (const key of NUMBER_PARAMS) {
-    const value = rest.searchParams.get(key);
-    if (value === null) continue;
-    const number = Number(value);
-    if (!Number.isFinite(number)) throw new ConfigurationError(`URL parameter ${key} must be a number, got '${value}'`);
-    config[key] = number;
+    const value = numberParam(rest, key);
+    if (value === undefined) continue;
+    config[key] = value;
     rest.searchParams.delete(key);
   }
   for (const key of STRING_PARAMS) {

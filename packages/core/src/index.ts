@@ -16,6 +16,7 @@ export { Task, type TaskFunction } from './task/task.js';
 export { currentTask, type TaskContext } from './task/task-context.js';
 export type { TaskOptions } from './task/task-options.js';
 export { handOff } from './transport/hand-off.js';
+export { numberParam } from './transport/number-param.js';
 export { Worker } from './worker/worker.js';
 export type { TaskEvent, WorkerEvents } from './worker/worker-events.js';
 export type { WorkerOptions } from './worker/worker-options.js';

@@ -1,4 +1,4 @@
-import { ConfigurationError, type TransportModule } from '@tq/core';
+import { numberParam, type TransportModule } from '@tq/core';
 import { KafkaBroker } from './kafka-broker.js';
 import type { KafkaBrokerConfig } from './kafka-broker-config.js';
 
@@ -24,11 +24,8 @@ export function parseKafkaUrl(url: URL): KafkaBrokerConfig {
   for (const extra of (params.get('brokers') ?? '').split(',')) if (extra) seeds.push(extra);
   const config: KafkaBrokerConfig = { brokers: seeds.length > 0 ? seeds : ['127.0.0.1:9092'] };
   for (const name of NUMBER_PARAMS) {
-    const raw = params.get(name);
-    if (raw === null) continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new ConfigurationError(`kafka:// URL parameter ${name} must be a number, got '${raw}'`);
-    config[name] = value;
+    const value = numberParam(url, name);
+    if (value !== undefined) config[name] = value;
   }
   const prefix = params.get('groupPrefix');
   if (prefix !== null) config.groupPrefix = prefix;

@@ -1,4 +1,4 @@
-import { ConfigurationError, type TransportModule } from '@tq/core';
+import { numberParam, type TransportModule } from '@tq/core';
 import { RedisBroker } from './redis-broker.js';
 import { RedisResultBackend } from './redis-result-backend.js';
 
@@ -23,11 +23,3 @@ export const transport: TransportModule = {
   createResultBackend: (url) =>
     new RedisResultBackend({ url, keyPrefix: url.searchParams.get('keyPrefix') ?? undefined, expiresMs: numberParam(url, 'expiresMs') }),
 };
-
-function numberParam(url: URL, key: string): number | undefined {
-  const value = url.searchParams.get(key);
-  if (value === null) return undefined;
-  const number = Number(value);
-  if (Number.isNaN(number)) throw new ConfigurationError(`Redis URL option ${key} must be a number, got '${value}'`);
-  return number;
-}

@@ -1,5 +1,5 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { ConfigurationError, type TransportModule } from '@tq/core';
+import { ConfigurationError, numberParam, type TransportModule } from '@tq/core';
 import { SqsBroker } from './sqs-broker.js';
 import type { SqsBrokerConfig } from './sqs-broker-config.js';
 
@@ -38,30 +38,22 @@ export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
     clientConfig.credentials = { accessKeyId: decodeURIComponent(url.username), secretAccessKey: decodeURIComponent(url.password) };
   }
   const config: SqsBrokerConfig = { clientConfig };
-  const visibilitySeconds = number(params, 'visibilityTimeout');
+  const visibilitySeconds = numberParam(url, 'visibilityTimeout');
   const deadLetterSuffix = params.get('deadLetterSuffix');
-  const maxReceiveCount = number(params, 'maxReceiveCount');
+  const maxReceiveCount = numberParam(url, 'maxReceiveCount');
   if (params.has('fifo')) config.fifo = bool(params, 'fifo');
   if (params.has('queueNamePrefix')) config.queueNamePrefix = params.get('queueNamePrefix') ?? '';
   if (visibilitySeconds !== undefined) config.visibilityTimeoutMs = visibilitySeconds * 1000;
-  const visibilityMs = number(params, 'visibilityTimeoutMs');
+  const visibilityMs = numberParam(url, 'visibilityTimeoutMs');
   if (visibilityMs !== undefined) config.visibilityTimeoutMs = visibilityMs;
-  config.waitTimeSeconds = number(params, 'waitTimeSeconds');
-  config.maxMessageBytes = number(params, 'maxMessageBytes');
+  config.waitTimeSeconds = numberParam(url, 'waitTimeSeconds');
+  config.maxMessageBytes = numberParam(url, 'maxMessageBytes');
   if (params.has('base64')) config.base64 = bool(params, 'base64');
   if (params.has('createQueues')) config.createQueues = bool(params, 'createQueues');
   if (deadLetterSuffix !== null || maxReceiveCount !== undefined) {
     config.deadLetter = { ...(deadLetterSuffix !== null ? { queueSuffix: deadLetterSuffix } : {}), maxReceiveCount };
   }
   return config;
-}
-
-function number(params: URLSearchParams, key: string): number | undefined {
-  const value = params.get(key);
-  if (value === null) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || Number.isNaN(parsed)) throw new ConfigurationError(`sqs:// URL: ${key} must be a number, got '${value}'`);
-  return parsed;
 }
 
 function bool(params: URLSearchParams, key: string): boolean {

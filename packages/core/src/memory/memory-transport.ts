@@ -1,4 +1,5 @@
 import type { TransportModule } from '../spec/transport-module.js';
+import { numberParam } from '../transport/number-param.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryResultBackend } from './memory-result-backend.js';
 
@@ -24,9 +25,4 @@ export const memoryTransport: TransportModule = {
 
 function nameOf(url: URL): string | undefined {
   return url.hostname === '' ? undefined : decodeURIComponent(url.hostname);
-}
-
-function numberParam(url: URL, key: string): number | undefined {
-  const value = url.searchParams.get(key);
-  return value === null ? undefined : Number(value);
 }
