@@ -1,4 +1,4 @@
-import type { DeliveryHandler, Subscription } from '@tq/core';
+import { type DeliveryHandler, handOff, type Subscription } from '@tq/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
@@ -120,15 +120,12 @@ export class AmqpSubscription implements Subscription {
     this.running++;
     const decoded = decodeMessage(message.content, message.properties);
     const delivery = new AmqpDelivery(source, message, decoded, deliveryCount(message.fields, message.properties));
-    let work: Promise<void>;
-    try {
-      work = this.config.handler(delivery);
-    } catch (error) {
-      work = Promise.reject(error);
-    }
-    work
-      .catch((err: unknown) => this.logger.error({ err, queue: source.queue }, 'delivery handler failed'))
-      .finally(() => this.handlerDone());
+    handOff(
+      this.config.handler,
+      delivery,
+      () => this.handlerDone(),
+      (err) => this.logger.error({ err, queue: source.queue }, 'delivery handler failed'),
+    );
   }
 
   private handlerDone(): void {

@@ -29,9 +29,9 @@ export class Worker {
   private runtime: WorkerRuntime | undefined;
   private subscription: Subscription | undefined;
   private stopControl: (() => Promise<void>) | undefined;
-  /** Deliveries being handled; `drained` resolves when it drops to zero. */
+  /** Deliveries being handled; `drained` is settled when it drops to zero. */
   private inFlight = 0;
-  private drained: (() => void) | undefined;
+  private drained: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly stop = new AbortController();
   private closing: Promise<void> | undefined;
 
@@ -122,22 +122,22 @@ export class Worker {
     } finally {
       runtime.heartbeat.release(delivery);
       if (--this.inFlight === 0) {
-        const drained = this.drained;
+        this.drained?.resolve();
         this.drained = undefined;
-        drained?.();
       }
     }
   }
 
   private whenDrained(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const previous = this.drained;
-      this.drained = () => {
-        previous?.();
-        resolve();
-      };
-    });
+    if (!this.drained) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.drained = { promise, resolve };
+    }
+    return this.drained.promise;
   }
 
   private onControl(message: ControlMessage): void {
