@@ -1,4 +1,4 @@
-import { ConfigurationError, numberParam } from '@tq/core';
+import { numberParam } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
 import type { AmqpLogger } from './logger.js';
 

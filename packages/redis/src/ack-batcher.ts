@@ -3,13 +3,17 @@ import type { RedisConnection } from './redis-connection.js';
 import { scripts } from './redis-script.js';
 
 const MAX_IDS_PER_CALL = 1000;
+/** Acks issued within this long of the first go out together. */
+const WINDOW_MS = 2;
 
 /**
- * Pipelined acks. Every ack issued before the next turn of the event loop goes out in one script
- * call per queue, and `ack()` does not wait for Redis' reply, like AMQP's `basic.ack`: the handler
- * (and with it the worker's slot) is free at once, and the next claim shares the round trip.
- * A lost ack only means a redelivery after the visibility timeout (at-least-once either way);
- * `drain()` waits for every ack sent so far, which a graceful `close()` does.
+ * Pipelined acks. Acks issued within `WINDOW_MS` go out in one script call per queue, and `ack()`
+ * does not wait for Redis' reply, like AMQP's `basic.ack`: the handler (and with it the worker's
+ * slot) is free at once. The window batches acks of tasks that finish one after another too: a
+ * write to a sleeping Redis costs far more than the ack itself. The result is stored before the
+ * ack either way, and a lost ack only means a redelivery after the visibility timeout
+ * (at-least-once); `drain()` sends what is pending and waits for every ack, which a graceful
+ * `close()` does.
  */
 export class AckBatcher {
   private pending = new Map<string, { keys: QueueKeys; ids: string[] }>();
@@ -30,7 +34,7 @@ export class AckBatcher {
     batch.ids.push(id);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), WINDOW_MS);
     }
   }
 

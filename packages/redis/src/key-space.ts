@@ -17,8 +17,14 @@ export interface QueueKeys {
   readonly redelivered: string;
   /** Dead letters, oldest first: `<json header>\n<raw>`. */
   readonly dead: string;
-  /** The doorbell consumers block on; one member, rung on every publish. */
+  /** The doorbell consumers block on; one member, rung on every publish (cluster only). */
   readonly marker: string;
+  /** Consumers waiting for work: consumer id → registration expiry (standalone only, see push.lua). */
+  readonly idle: string;
+  /** How many more messages each idle consumer takes: consumer id → credits (standalone only). */
+  readonly credits: string;
+  /** A consumer's inbox is this prefix plus its id (standalone only). */
+  readonly inboxPrefix: string;
   /** KEYS of `claim.lua`. */
   readonly claimKeys: readonly string[];
   /** KEYS of `settle.lua`. */
@@ -52,9 +58,15 @@ export class KeySpace {
       const base = this.prefix + (this.cluster ? `{${queue}}` : queue);
       const own = `${this.prefix}_tq.${this.cluster ? `{${queue}}` : queue}`;
       const ready = Array.from({ length: PRIORITY_LEVELS }, (_, bucket) => (bucket === 0 ? base : `${base}${KOMBU_SEP}${bucket}`));
-      const [unacked, unackedIndex, delayed, redelivered, dead] = ['unacked', 'unacked_index', 'delayed', 'redelivered', 'dead'].map(
-        (name) => `${own}.${name}`,
-      ) as [string, string, string, string, string];
+      const [unacked, unackedIndex, delayed, redelivered, dead, idle, credits] = [
+        'unacked',
+        'unacked_index',
+        'delayed',
+        'redelivered',
+        'dead',
+        'idle',
+        'credits',
+      ].map((name) => `${own}.${name}`) as [string, string, string, string, string, string, string];
       const claimKeys = [...ready, unacked, unackedIndex, delayed, redelivered];
       keys = {
         ready,
@@ -64,6 +76,9 @@ export class KeySpace {
         redelivered,
         dead,
         marker: `${this.prefix}{_tq.markers}.${queue}`,
+        idle,
+        credits,
+        inboxPrefix: `${own}.inbox.`,
         claimKeys,
         settleKeys: [...claimKeys, dead],
         ackKeys: [unacked, unackedIndex],

@@ -123,8 +123,20 @@ export class RedisBroker implements Broker {
     await this.connection.close(options.force);
   }
 
+  /**
+   * Standalone: a ready message goes to a consumer registered idle on the queue when there is one
+   * (claimed for it in the same script, see push.lua), else on its list. Cluster, or delayed: stored,
+   * then the doorbell rings.
+   */
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
-    await this.store([this.encode(queue, message, options)]);
+    const encoded = this.encode(queue, message, options);
+    if (this.keys.cluster || encoded.delayMs > 0) return this.store([encoded]);
+    const keys = this.keys.queue(queue);
+    await scripts.push.runNow(
+      this.requireConnected(),
+      [keys.ready[encoded.bucket] as string, keys.unacked, keys.unackedIndex, keys.idle, keys.credits],
+      [encoded.raw, encoded.bucket, this.context.uniqueId(), this.context.visibilityTimeoutMs, keys.inboxPrefix],
+    );
   }
 
   /** Encodes (and size-checks) every message before sending any, then stores them in a few pipelined commands. */
@@ -176,6 +188,7 @@ export class RedisBroker implements Broker {
     await Promise.all([
       client.del(...keys.settleKeys),
       client.del(keys.marker),
+      this.keys.cluster ? undefined : client.del(keys.idle, keys.credits),
       this.keys.cluster ? undefined : client.del(this.keys.binding(queue)),
     ]);
   }
@@ -245,8 +258,11 @@ export class RedisBroker implements Broker {
     await Promise.all([...writes, ...[...queues].map((queue) => this.ring(queue))]);
   }
 
+  /** Wake a consumer of `queue`: standalone, one registered idle (ring.lua); cluster, the doorbell. */
   private async ring(queue: string): Promise<void> {
-    await this.connection.command.zadd(this.keys.queue(queue).marker, 0, 'ring');
+    const keys = this.keys.queue(queue);
+    if (this.keys.cluster) await this.connection.command.zadd(keys.marker, 0, 'ring');
+    else await scripts.ring.run(this.connection.command, [keys.idle, keys.credits], [keys.inboxPrefix, this.context.visibilityTimeoutMs]);
   }
 
   private checkSize(bytes: number, what: string): void {

@@ -10,6 +10,8 @@ const HOUSEKEEPING_LIMIT = 500;
 const STALL_GRACE_MS = 3000;
 /** With some room but less than a good batch, wait this long for more room before claiming anyway. */
 const TOP_UP_AFTER_MS = 2;
+/** The separator of inbox entries. */
+const BAR = 0x7c;
 
 /** What a consumer reports for `RedisBroker.health()`. */
 export interface ConsumerHealth {
@@ -23,9 +25,15 @@ export interface ConsumerHealth {
 /**
  * One `consume()` call. A single loop claims batches with `claim.lua` while there is room (at
  * most `prefetch` unsettled handlers), and when every queue is empty waits for the first of:
- * the doorbell (a BZPOPMIN on the queues' markers, on a dedicated connection), the next delayed
- * message's due time (a local timer), or the poll interval (for messages pushed by producers that
- * do not ring, such as Python Celery, and for restoring deliveries of dead consumers).
+ * the doorbell, the next delayed message's due time (a local timer), or the poll interval (for
+ * messages pushed by producers that do not ring, such as Python Celery, and for restoring
+ * deliveries of dead consumers). The doorbell is a blocking call on a dedicated connection:
+ *
+ * - standalone: BLPOP on this consumer's inboxes. A claim that comes back short registers the
+ *   consumer idle, with its room as credits; a tq producer then hands it the next messages
+ *   directly, already claimed (push.lua), which saves the claim round trip. The consumer claims
+ *   again when its credits run out, when woken by a ring, or at the poll interval.
+ * - cluster: BZPOPMIN on the queues' markers (inboxes of several queues would span hash slots).
  *
  * A ticker extends every held delivery's deadline while the subscription is open (so nothing
  * held by a live consumer is redelivered, whether its task runs or waits for a slot) and
@@ -43,12 +51,16 @@ export class RedisConsumer implements Subscription {
   /** The doorbell rang since the last claim round started. */
   private rang = false;
   private nextDueAt = Number.POSITIVE_INFINITY;
-  private readonly waiters = new Set<() => void>();
+  /** Sleepers, each with whether a settling handler wakes it (closing wakes all). */
+  private readonly waiters = new Map<() => void, boolean>();
   private ticker: NodeJS.Timeout | undefined;
   private loopDone: Promise<void> | undefined;
   private lastContactAt = performance.now();
-  private claims = 0;
   private failedClaim: { queue: string; prefix: string; want: number } | undefined;
+  /** Identifies this consumer in idle registrations (standalone). */
+  private readonly id: string;
+  /** Standalone: this consumer's inbox on each queue (same order as `queues`). */
+  private readonly inboxes: string[] | undefined;
 
   constructor(
     private readonly ctx: BrokerContext,
@@ -59,11 +71,14 @@ export class RedisConsumer implements Subscription {
   ) {
     this.keys = queues.map((queue) => ctx.keys.queue(queue));
     for (const queue of queues) this.held.set(queue, new Set());
+    this.id = ctx.uniqueId();
+    this.inboxes = ctx.keys.cluster ? undefined : this.keys.map((keys) => keys.inboxPrefix + this.id);
   }
 
   /** Open the doorbell and claim connections and start the loop. */
   async start(): Promise<void> {
-    this.blocking = await this.ctx.connection.dedicated('tq:consumer');
+    // One blocking call at a time: nothing to batch, so it leaves at once.
+    this.blocking = await this.ctx.connection.dedicated('tq:consumer', { autoPipelining: false });
     // Claims leave at once rather than at the end of the tick (auto-pipelining): Redis prepares the
     // next batch while this process still runs the current one.
     this.claimer = await this.ctx.connection.dedicated('tq:claims', { autoPipelining: false });
@@ -77,10 +92,12 @@ export class RedisConsumer implements Subscription {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.ticker);
-    this.wakeUp();
-    if (this.blocking) this.ctx.connection.release(this.blocking);
+    this.wakeUp(false);
     await this.loopDone;
-    // After the loop: a claim in flight still gets its reply, and what it took goes back.
+    // After the loop (a claim in flight may still register this consumer): leave before the
+    // doorbell goes, so what a BLPOP pops meanwhile is delivered, and so released, not lost.
+    await this.leave();
+    if (this.blocking) this.ctx.connection.release(this.blocking);
     if (this.claimer) this.ctx.connection.release(this.claimer);
     this.onClose(this);
   }
@@ -89,11 +106,6 @@ export class RedisConsumer implements Subscription {
     let held = 0;
     for (const set of this.held.values()) held += set.size;
     return { queues: this.queues, held, lastContactMsAgo: Math.round(performance.now() - this.lastContactAt) };
-  }
-
-  /** Claims handed out so far (for tests and metrics). */
-  get claimCalls(): number {
-    return this.claims;
   }
 
   private room(): number {
@@ -159,20 +171,16 @@ export class RedisConsumer implements Subscription {
       if (room <= 0) return false;
       const queue = this.queues[i] as string;
       const keys = this.keys[i] as QueueKeys;
-      let pending: Promise<(number | Buffer)[]> | undefined = this.sendClaim(queue, keys, Math.min(room, this.goodBatch()));
+      let pending: Promise<(number | Buffer)[]> | undefined = this.sendClaim(i, room);
       while (pending) {
         const reply: (number | Buffer)[] = await pending;
         this.failedClaim = undefined;
-        this.claims++;
         this.contact();
         const [now, due, more] = reply as [number, number, number];
         if (due >= 0) nextDue = Math.min(nextDue, performance.now() + Math.max(0, due - now));
         const count = (reply.length - 3) / 4;
         const roomAfter = this.room() - count;
-        pending =
-          more === 1 && i === 0 && !this.closed && roomAfter >= this.goodBatch()
-            ? this.sendClaim(queue, keys, Math.min(roomAfter, this.goodBatch()))
-            : undefined;
+        pending = more === 1 && i === 0 && !this.closed && roomAfter >= this.goodBatch() ? this.sendClaim(i, roomAfter) : undefined;
         for (let j = 3; j + 3 < reply.length; j += 4) {
           const claimed: ClaimedMessage = {
             id: (reply[j] as Buffer).toString(),
@@ -193,19 +201,33 @@ export class RedisConsumer implements Subscription {
     return true;
   }
 
-  /** Send one claim of up to `want` messages; its reply is awaited by `claimRound`. */
-  private sendClaim(queue: string, keys: QueueKeys, want: number): Promise<(number | Buffer)[]> {
+  /** Send one claim on the `index`th queue, for a good batch within `room`; `claimRound` awaits its reply. */
+  private sendClaim(index: number, room: number): Promise<(number | Buffer)[]> {
+    const queue = this.queues[index] as string;
+    const keys = this.keys[index] as QueueKeys;
     // A claim that failed (its reply may be lost) is retried with the same prefix: claim.lua then
     // returns what it took the first time, so nothing waits out a visibility timeout for nobody.
     const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
-    const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want };
+    const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want: Math.min(room, this.goodBatch()) };
     this.failedClaim = claim;
-    return scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, [
-      claim.want,
-      this.ctx.visibilityTimeoutMs,
-      claim.prefix,
-      HOUSEKEEPING_LIMIT,
-    ]) as Promise<(number | Buffer)[]>;
+    const args = [claim.want, this.ctx.visibilityTimeoutMs, claim.prefix, HOUSEKEEPING_LIMIT];
+    const inbox = this.inboxes?.[index];
+    const claimed = inbox
+      ? scripts.claim.runBuffer(
+          this.claimer as RedisClient,
+          [...keys.claimKeys, keys.idle, keys.credits, inbox],
+          [...args, this.id, room, this.registrationMs()],
+        )
+      : scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, args);
+    return claimed as Promise<(number | Buffer)[]>;
+  }
+
+  /**
+   * How long an idle registration lives without being renewed. An idle consumer claims (and so
+   * renews it) every poll interval; a dead one is skipped by producers once it expired.
+   */
+  private registrationMs(): number {
+    return 2 * this.ctx.pollIntervalMs + STALL_GRACE_MS;
   }
 
   private deliver(queue: string, keys: QueueKeys, claimed: ClaimedMessage): void {
@@ -225,20 +247,55 @@ export class RedisConsumer implements Subscription {
 
   private readonly handled = (): void => {
     this.running--;
-    this.wakeUp();
+    this.wakeUp(true);
   };
 
   /** Everything is empty: wait for the doorbell, the next due time, or the poll interval. */
   private async waitForWork(): Promise<void> {
     // The doorbell rang while we were claiming: that claim may have run before the push it announced.
     if (this.rang) return;
-    this.bell ??= this.ringable();
+    this.bell ??= this.inboxes ? this.waitOnInboxes(this.inboxes) : this.waitOnMarkers();
     const dueInMs = this.nextDueAt - performance.now();
-    await Promise.race([this.bell, this.sleepUntilWoken(dueInMs)]);
+    // A settling handler makes room, but the queues were empty: only the bell or the due time is news.
+    await Promise.race([this.bell, this.sleepUntilWoken(dueInMs, false)]);
+  }
+
+  /**
+   * BLPOP on the inboxes until a ring, the last credit's message, or the poll interval (never
+   * rejects: errors are reported and waited out). Messages handed over are delivered as they come.
+   */
+  private async waitOnInboxes(inboxes: string[]): Promise<void> {
+    try {
+      for (;;) {
+        this.bellSince = performance.now();
+        const popped = await (this.blocking as RedisClient).blpopBuffer(...inboxes, this.ctx.pollIntervalMs / 1000);
+        this.contact();
+        if (!popped) return;
+        const [inbox, entry] = popped;
+        const index = inboxes.indexOf(inbox.toString());
+        const handed = index >= 0 ? parseHanded(entry) : undefined;
+        if (handed) this.deliver(this.queues[index] as string, this.keys[index] as QueueKeys, handed.claimed);
+        // A ring, or the last message our registration took: claim (and so register) again.
+        if (!handed || handed.creditsLeft === 0 || this.closed) {
+          this.rang = true;
+          return;
+        }
+        // The task first: it usually reaches its result write in this turn; the next BLPOP can wait
+        // for the next turn (a message handed over meanwhile waits in the inbox).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      if (!this.closed) {
+        this.ctx.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      this.bell = undefined;
+    }
   }
 
   /** One BZPOPMIN on the doorbells (never rejects: errors are reported and waited out). */
-  private async ringable(): Promise<void> {
+  private async waitOnMarkers(): Promise<void> {
     this.bellSince = performance.now();
     try {
       const markers = this.keys.map((keys) => keys.marker);
@@ -261,8 +318,8 @@ export class RedisConsumer implements Subscription {
     }
   }
 
-  /** Resolves after `ms`, or earlier when a handler settles or the consumer closes. */
-  private sleepUntilWoken(ms: number): Promise<void> {
+  /** Resolves after `ms`, or earlier when the consumer closes or (with `onSettle`) a handler settles. */
+  private sleepUntilWoken(ms: number, onSettle = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -270,13 +327,13 @@ export class RedisConsumer implements Subscription {
         resolve();
       };
       const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
-      this.waiters.add(done);
+      this.waiters.set(done, onSettle);
     });
   }
 
-  private wakeUp(): void {
+  private wakeUp(settled: boolean): void {
     if (this.waiters.size === 0) return;
-    for (const done of [...this.waiters]) done();
+    for (const [done, onSettle] of [...this.waiters]) if (onSettle || !settled) done();
   }
 
   /** Heartbeat held deliveries; reconnect a stalled doorbell. */
@@ -306,9 +363,38 @@ export class RedisConsumer implements Subscription {
     this.lastContactAt = performance.now();
   }
 
+  /** Standalone: drop the idle registrations, and give back what was handed over and never taken. */
+  private async leave(): Promise<void> {
+    if (!this.inboxes) return;
+    const inboxes = this.inboxes;
+    await Promise.all(
+      this.keys.map((keys, i) =>
+        scripts.leave.run(
+          this.ctx.connection.command,
+          [...keys.ready, keys.unacked, keys.unackedIndex, keys.idle, keys.credits, inboxes[i] as string],
+          [this.id],
+        ),
+      ),
+    ).catch((error: unknown) => {
+      // Left as is, the registrations expire and the messages come back after their deadline.
+      if (!this.ctx.connection.closed) this.ctx.onError(error);
+    });
+  }
+
   /** kombu's binding of each queue to its direct exchange, as Python workers add it (spec §2.2). */
   private async declareBindings(): Promise<void> {
     const client = this.ctx.connection.command;
     await Promise.all(this.queues.map((queue) => client.sadd(this.ctx.keys.binding(queue), `${queue}${KOMBU_SEP}${KOMBU_SEP}${queue}`)));
   }
+}
+
+/** An inbox entry `<credits left>|<claim id>|<raw>` (see push.lua); undefined for a ring. */
+function parseHanded(entry: Buffer): { creditsLeft: number; claimed: ClaimedMessage } | undefined {
+  const first = entry.indexOf(BAR);
+  if (first < 0) return undefined;
+  const second = entry.indexOf(BAR, first + 1);
+  return {
+    creditsLeft: Number(entry.toString('latin1', 0, first)),
+    claimed: { id: entry.toString('latin1', first + 1, second), deliveryCount: 1, raw: entry.subarray(second + 1) },
+  };
 }

@@ -1,5 +1,6 @@
 import {
   type BackendCapabilities,
+  type BackendConnectContext,
   BrokerConnectionError,
   ChordError,
   type ChordPart,
@@ -12,6 +13,7 @@ import {
 } from '@tq/core';
 import { RedisConnection, type RedisConnectionConfig } from './redis-connection.js';
 import { RedisPubSub } from './redis-pub-sub.js';
+import { RedisReplies } from './redis-replies.js';
 import { type RedisClient, scripts } from './redis-script.js';
 import { ResultKeys } from './result-keys.js';
 
@@ -31,6 +33,10 @@ const DEFAULT_EXPIRES_MS = 24 * 60 * 60_000;
  * round; a stored SUCCESS is never overwritten (checked in the same script). `watch` rides one
  * shared subscriber connection; chords use Celery's `.j` sorted set and `.s` size, counted in one
  * script that hands the parts to exactly one caller.
+ *
+ * Beyond Celery: a record is also published on the caller's reply channel (the message's
+ * `reply_to`), which a tq app keeps subscribed, so `get()` hears from a tq worker without waiting
+ * for a SUBSCRIBE of its own; the key's channel still serves Python workers and other callers.
  */
 export class RedisResultBackend implements ResultBackend {
   readonly capabilities: BackendCapabilities = {
@@ -44,6 +50,7 @@ export class RedisResultBackend implements ResultBackend {
   private readonly keys: ResultKeys;
   private readonly pubsub: RedisPubSub;
   private readonly expiresMs: number;
+  private replies: RedisReplies | undefined;
   private connected = false;
 
   constructor(config: RedisResultBackendConfig = {}) {
@@ -57,20 +64,23 @@ export class RedisResultBackend implements ResultBackend {
     this.pubsub = new RedisPubSub(this.connection);
   }
 
-  async connect(): Promise<void> {
+  async connect(context?: BackendConnectContext): Promise<void> {
     await this.connection.connect();
+    if (context?.replyTo) this.replies ??= new RedisReplies(this.pubsub, this.keys.replies(context.replyTo));
     this.connected = true;
   }
 
   async close(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
+    this.replies = undefined;
     this.pubsub.close();
     await this.connection.close();
   }
 
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
-    await scripts.setResult.run(this.client(), [this.keys.task(taskId)], [toPythonJson(meta), this.ttl(options)]);
+    const replies = options?.replyTo ? this.keys.replies(options.replyTo) : '';
+    await scripts.setResult.runNow(this.client(), [this.keys.task(taskId)], [toPythonJson(meta), this.ttl(options), replies, taskId]);
   }
 
   async get(taskId: string): Promise<ResultMeta | undefined> {
@@ -82,17 +92,28 @@ export class RedisResultBackend implements ResultBackend {
     await this.client().del(this.keys.task(taskId));
   }
 
+  /** Listens on the app's reply channel at once, and on the key's channel (resolves once that is live). */
   async watch(taskId: string, listener: (meta: ResultMeta) => void): Promise<() => Promise<void>> {
     this.client();
-    return this.pubsub.listen(this.keys.task(taskId), (message) => {
-      let meta: ResultMeta;
-      try {
-        meta = parseKombuJson(message.toString('utf8')) as ResultMeta;
-      } catch {
-        return; // not a record (someone else publishing on the channel)
-      }
-      listener(meta);
-    });
+    const unlistenReplies = this.replies?.listen(taskId, listener);
+    try {
+      const unlistenKey = await this.pubsub.listen(this.keys.task(taskId), (message) => {
+        let meta: ResultMeta;
+        try {
+          meta = parseKombuJson(message.toString('utf8')) as ResultMeta;
+        } catch {
+          return; // not a record (someone else publishing on the channel)
+        }
+        listener(meta);
+      });
+      return async () => {
+        unlistenReplies?.();
+        await unlistenKey();
+      };
+    } catch (error) {
+      unlistenReplies?.();
+      throw error;
+    }
   }
 
   /** Celery's `GroupResult.save()` record: `{"result": [[gid, null], [[[id, null], null], ...]]}`, published too. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import { type Cluster, Command, type Redis } from 'ioredis';
 
 /** A connected ioredis client: a single node or a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -30,6 +30,18 @@ export class RedisScript {
     });
   }
 
+  /**
+   * Run with string replies, written at once rather than batched to the end of the event loop turn
+   * (auto-pipelining): for a single call someone waits on, a publish or a result, where that
+   * deferral is a good part of the round trip. Callers that issue many per turn keep `run`.
+   */
+  runNow(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return sendNow(client, 'evalsha', [this.sha, keys.length, ...keys, ...args]).catch((error: unknown) => {
+      if (!isNoScript(error)) throw error;
+      return sendNow(client, 'eval', [this.lua, keys.length, ...keys, ...args]);
+    });
+  }
+
   /** Run with binary-safe replies (message bytes come back as Buffers, exactly as stored). */
   runBuffer(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     // ioredis generates evalshaBuffer/evalBuffer at run time but does not type them; callBuffer
@@ -45,6 +57,13 @@ export class RedisScript {
 interface BufferScripting {
   evalshaBuffer(...args: ScriptArg[]): Promise<unknown>;
   evalBuffer(...args: ScriptArg[]): Promise<unknown>;
+}
+
+/** Send one command past auto-pipelining (ioredis batches only the commands called by name). */
+function sendNow(client: RedisClient, name: string, args: ScriptArg[]): Promise<unknown> {
+  const command = new Command(name, args, { replyEncoding: 'utf8', keyPrefix: client.options.keyPrefix });
+  client.sendCommand(command);
+  return command.promise;
 }
 
 function isNoScript(error: unknown): boolean {
@@ -63,6 +82,9 @@ export async function preloadScripts(client: RedisClient): Promise<void> {
 /** The broker's and backend's scripts, loaded once per process. */
 export const scripts = {
   claim: new RedisScript('claim'),
+  push: new RedisScript('push'),
+  ring: new RedisScript('ring'),
+  leave: new RedisScript('leave'),
   settle: new RedisScript('settle'),
   ack: new RedisScript('ack'),
   extend: new RedisScript('extend'),

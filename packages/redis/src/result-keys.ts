@@ -19,6 +19,11 @@ export class ResultKeys {
     return `${this.prefix}celery-task-meta-${taskId}`;
   }
 
+  /** tq's channel for the results of tasks an app sent (`reply_to`): `<taskId>\n<meta JSON>`. */
+  replies(replyTo: string): string {
+    return `${this.prefix}_tq.replies.${replyTo}`;
+  }
+
   /** `celery-taskset-meta-<gid>`: a saved group. */
   group(groupId: string): string {
     return `${this.prefix}celery-taskset-meta-${groupId}`;

@@ -5,7 +5,9 @@ const MAX_POLL_MS = 1000;
 
 /**
  * Wait until the task's record satisfies `done`; undefined on timeout. Subscribes first, then
- * reads once (so a write between the two cannot be missed), like Celery's SUBSCRIBE → GET.
+ * reads once (so a write between the two cannot be missed), like Celery's SUBSCRIBE → GET. A
+ * record the watch delivers earlier (a backend may push on a channel it had open before) is taken
+ * at once, without waiting for that read; unsubscribing happens after the caller has its record.
  */
 export async function waitForMeta(
   backend: ResultBackend,
@@ -14,13 +16,14 @@ export async function waitForMeta(
   options: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<ResultMeta | undefined> {
   let settle!: (meta: ResultMeta | undefined) => void;
-  const result = new Promise<ResultMeta | undefined>((resolve) => {
+  let fail!: (error: unknown) => void;
+  const result = new Promise<ResultMeta | undefined>((resolve, reject) => {
     settle = resolve;
+    fail = reject;
   });
   const offer = (meta: ResultMeta | undefined) => {
     if (meta && done(meta)) settle(meta);
   };
-  const unwatch = backend.watch ? await backend.watch(taskId, offer) : undefined;
   const timers: NodeJS.Timeout[] = [];
   if (options.timeoutMs !== undefined) timers.push(setTimeout(() => settle(undefined), options.timeoutMs));
   const onAbort = () => settle(undefined);
@@ -32,13 +35,14 @@ export async function waitForMeta(
     // With push the single read above closes the race; without it, keep re-reading slowly.
     if (!backend.watch && !stopped) timers.push(setTimeout(() => poll(Math.min(delay * 2, MAX_POLL_MS)), delay));
   };
-  await poll(25);
+  const watching = backend.watch?.(taskId, offer);
+  (watching ? watching.then(() => poll(25)) : poll(25)).catch(fail);
   try {
     return await result;
   } finally {
     stopped = true;
     for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    await unwatch?.();
+    if (watching) setImmediate(() => watching.then((unwatch) => unwatch()).catch(() => {}));
   }
 }

@@ -9,11 +9,19 @@
   KEYS[12]     unacked index zset  claim id -> deadline (ms, Redis clock)
   KEYS[13]     delayed zset        "<id>|<bucket>|<deliveryCount>|<raw>" -> due time (ms)
   KEYS[14]     redelivered hash    sha1(raw) -> deliveries so far (only for messages that came back)
+  KEYS[15..17] standalone only: idle zset, credits hash, this consumer's inbox (see push.lua)
   ARGV[1]  most messages to claim (>= 0)
   ARGV[2]  visibility timeout (ms)
   ARGV[3]  claim id prefix, unique per claim (the ids are prefix .. 1..n); re-sending the same
            prefix returns the same messages
   ARGV[4]  most delayed messages to promote and in-flight ones to restore in this call
+  ARGV[5]  with KEYS[15..17]: consumer id
+  ARGV[6]  with KEYS[15..17]: the consumer's room (messages it can take before this claim)
+  ARGV[7]  with KEYS[15..17]: how long an idle registration lives (ms)
+
+  With KEYS[15..17], messages handed to the inbox and not taken yet come back first (their
+  deadline pushed out), and a claim that comes back short registers the consumer idle with its
+  room left as credits, so producers hand it the next messages directly; a full one unregisters it.
 
   Returns { now, nextDue, more, id1, count1, bucket1, raw1, id2, ... }
     now      Redis time (ms); nextDue: earliest remaining delayed due time or -1
@@ -74,8 +82,32 @@ if #expired > 0 then
   redis.call('ZREM', KEYS[12], unpack(expired))
 end
 
-local tracked = redis.call('EXISTS', KEYS[14]) == 1
 local out = { now, -1, 0 }
+local handed = 0
+if KEYS[17] then
+  local entries = redis.call('LRANGE', KEYS[17], 0, -1)
+  if #entries > 0 then redis.call('DEL', KEYS[17]) end
+  for _, entry in ipairs(entries) do
+    local a = string.find(entry, '|', 1, true)
+    -- "ring" entries only woke us: this claim is the answer.
+    if a then
+      local id = string.sub(entry, a + 1, string.find(entry, '|', a + 1, true) - 1)
+      local value = redis.call('HGET', KEYS[11], id)
+      -- Gone when its deadline passed and it was restored above: then it is someone else's.
+      if value then
+        local bucket, count, raw = split(value, 1)
+        redis.call('ZADD', KEYS[12], 'XX', deadline, id)
+        handed = handed + 1
+        out[#out + 1] = id
+        out[#out + 1] = count
+        out[#out + 1] = bucket
+        out[#out + 1] = raw
+      end
+    end
+  end
+end
+
+local tracked = redis.call('EXISTS', KEYS[14]) == 1
 local records, deadlines = {}, {}
 local n = 0
 for k = 1, 10 do
@@ -110,6 +142,17 @@ if n > 0 then
   redis.call('ZADD', KEYS[12], unpack(deadlines))
 end
 if want > 0 and n == want then out[3] = 1 end
+
+if KEYS[15] then
+  local credits = tonumber(ARGV[6]) - n - handed
+  if n < want and credits > 0 then
+    redis.call('ZADD', KEYS[15], now + tonumber(ARGV[7]), ARGV[5])
+    redis.call('HSET', KEYS[16], ARGV[5], credits)
+  else
+    redis.call('ZREM', KEYS[15], ARGV[5])
+    redis.call('HDEL', KEYS[16], ARGV[5])
+  end
+end
 
 local nextDue = redis.call('ZRANGE', KEYS[13], 0, 0, 'WITHSCORES')
 if nextDue[2] then out[2] = tonumber(nextDue[2]) end

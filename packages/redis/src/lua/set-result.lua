@@ -5,6 +5,8 @@
   KEYS[1]  celery-task-meta-<id>
   ARGV[1]  meta JSON
   ARGV[2]  time to live in ms, or 0 for none
+  ARGV[3]  the caller's reply channel, or '' (tq callers listen there: no SUBSCRIBE per result)
+  ARGV[4]  task id (prefixes the reply: "<id>\n<meta JSON>")
 
   Returns 1 when stored, 0 when a SUCCESS was kept.
 ]]
@@ -25,4 +27,5 @@ else
   redis.call('SET', KEYS[1], ARGV[1])
 end
 redis.call('PUBLISH', KEYS[1], ARGV[1])
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4] .. '\n' .. ARGV[1]) end
 return 1
