@@ -13,7 +13,7 @@ export interface BrokerContext {
   readonly deadLetterLimit: number;
   /** A process-unique id (claim id prefixes, delayed members). */
   uniqueId(): string;
-  /** Wake consumers of `queue` blocked on its doorbell. */
+  /** Wake a consumer of `queue` that waits for work (an idle one through its inbox; in a cluster, the doorbell). */
   ring(queue: string): Promise<void>;
   /** Report a background error (reconnects, failed heartbeats); consumption goes on. */
   onError(error: unknown): void;
