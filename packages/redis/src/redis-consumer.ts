@@ -61,6 +61,8 @@ export class RedisConsumer implements Subscription {
   private readonly id: string;
   /** Standalone: this consumer's inbox on each queue (same order as `queues`). */
   private readonly inboxes: string[] | undefined;
+  /** KEYS of `claim.lua` for each queue: standalone adds the idle registration and the inbox. */
+  private readonly claimKeys: (readonly string[])[];
 
   constructor(
     private readonly ctx: BrokerContext,
@@ -72,7 +74,11 @@ export class RedisConsumer implements Subscription {
     this.keys = queues.map((queue) => ctx.keys.queue(queue));
     for (const queue of queues) this.held.set(queue, new Set());
     this.id = ctx.uniqueId();
-    this.inboxes = ctx.keys.cluster ? undefined : this.keys.map((keys) => keys.inboxPrefix + this.id);
+    const inboxes = ctx.keys.cluster ? undefined : this.keys.map((keys) => keys.inboxPrefix + this.id);
+    this.inboxes = inboxes;
+    this.claimKeys = this.keys.map((keys, i) =>
+      inboxes ? [...keys.claimKeys, keys.idle, keys.credits, inboxes[i] as string] : keys.claimKeys,
+    );
   }
 
   /** Open the doorbell and claim connections and start the loop. */
@@ -204,22 +210,16 @@ export class RedisConsumer implements Subscription {
   /** Send one claim on the `index`th queue, for a good batch within `room`; `claimRound` awaits its reply. */
   private sendClaim(index: number, room: number): Promise<(number | Buffer)[]> {
     const queue = this.queues[index] as string;
-    const keys = this.keys[index] as QueueKeys;
     // A claim that failed (its reply may be lost) is retried with the same prefix: claim.lua then
     // returns what it took the first time, so nothing waits out a visibility timeout for nobody.
     const retry = this.failedClaim?.queue === queue ? this.failedClaim : undefined;
     const claim = retry ?? { queue, prefix: `${this.ctx.uniqueId()}.`, want: Math.min(room, this.goodBatch()) };
     this.failedClaim = claim;
-    const args = [claim.want, this.ctx.visibilityTimeoutMs, claim.prefix, HOUSEKEEPING_LIMIT];
-    const inbox = this.inboxes?.[index];
-    const claimed = inbox
-      ? scripts.claim.runBuffer(
-          this.claimer as RedisClient,
-          [...keys.claimKeys, keys.idle, keys.credits, inbox],
-          [...args, this.id, room, this.registrationMs()],
-        )
-      : scripts.claim.runBuffer(this.claimer as RedisClient, keys.claimKeys, args);
-    return claimed as Promise<(number | Buffer)[]>;
+    const args: (string | number)[] = [claim.want, this.ctx.visibilityTimeoutMs, claim.prefix, HOUSEKEEPING_LIMIT];
+    if (this.inboxes) args.push(this.id, room, this.registrationMs());
+    return scripts.claim.runBuffer(this.claimer as RedisClient, this.claimKeys[index] as readonly string[], args) as Promise<
+      (number | Buffer)[]
+    >;
   }
 
   /**
@@ -254,36 +254,16 @@ export class RedisConsumer implements Subscription {
   private async waitForWork(): Promise<void> {
     // The doorbell rang while we were claiming: that claim may have run before the push it announced.
     if (this.rang) return;
-    this.bell ??= this.inboxes ? this.waitOnInboxes(this.inboxes) : this.waitOnMarkers();
+    this.bell ??= this.ringable();
     const dueInMs = this.nextDueAt - performance.now();
     // A settling handler makes room, but the queues were empty: only the bell or the due time is news.
     await Promise.race([this.bell, this.sleepUntilWoken(dueInMs, false)]);
   }
 
-  /**
-   * BLPOP on the inboxes until a ring, the last credit's message, or the poll interval (never
-   * rejects: errors are reported and waited out). Messages handed over are delivered as they come.
-   */
-  private async waitOnInboxes(inboxes: string[]): Promise<void> {
+  /** Wait on the doorbell; never rejects: errors are reported and waited out. */
+  private async ringable(): Promise<void> {
     try {
-      for (;;) {
-        this.bellSince = performance.now();
-        const popped = await (this.blocking as RedisClient).blpopBuffer(...inboxes, this.ctx.pollIntervalMs / 1000);
-        this.contact();
-        if (!popped) return;
-        const [inbox, entry] = popped;
-        const index = inboxes.indexOf(inbox.toString());
-        const handed = index >= 0 ? parseHanded(entry) : undefined;
-        if (handed) this.deliver(this.queues[index] as string, this.keys[index] as QueueKeys, handed.claimed);
-        // A ring, or the last message our registration took: claim (and so register) again.
-        if (!handed || handed.creditsLeft === 0 || this.closed) {
-          this.rang = true;
-          return;
-        }
-        // The task first: it usually reaches its result write in this turn; the next BLPOP can wait
-        // for the next turn (a message handed over meanwhile waits in the inbox).
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await (this.inboxes ? this.waitOnInboxes(this.inboxes) : this.waitOnMarkers());
     } catch (error) {
       if (!this.closed) {
         this.ctx.onError(error);
@@ -294,27 +274,43 @@ export class RedisConsumer implements Subscription {
     }
   }
 
-  /** One BZPOPMIN on the doorbells (never rejects: errors are reported and waited out). */
+  /**
+   * BLPOP on the inboxes until a ring, the last credit's message, or the poll interval. Messages
+   * handed over are delivered as they come.
+   */
+  private async waitOnInboxes(inboxes: string[]): Promise<void> {
+    for (;;) {
+      this.bellSince = performance.now();
+      const popped = await (this.blocking as RedisClient).blpopBuffer(...inboxes, this.ctx.pollIntervalMs / 1000);
+      this.contact();
+      if (!popped) return;
+      const [inbox, entry] = popped;
+      const index = inboxes.indexOf(inbox.toString());
+      const handed = index >= 0 ? parseHanded(entry) : undefined;
+      if (handed) this.deliver(this.queues[index] as string, this.keys[index] as QueueKeys, handed.claimed);
+      // A ring, or the last message our registration took: claim (and so register) again.
+      if (!handed || handed.creditsLeft === 0 || this.closed) {
+        this.rang = true;
+        return;
+      }
+      // The task first: it usually reaches its result write in this turn; the next BLPOP can wait
+      // for the next turn (a message handed over meanwhile waits in the inbox).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** One BZPOPMIN on the doorbells. */
   private async waitOnMarkers(): Promise<void> {
     this.bellSince = performance.now();
-    try {
-      const markers = this.keys.map((keys) => keys.marker);
-      const rung = await (this.blocking as RedisClient).bzpopmin(...markers, this.ctx.pollIntervalMs / 1000);
-      this.contact();
-      if (rung) this.rang = true;
-      // Rung while this consumer has no room: pass it on to one that has.
-      if (rung && this.room() <= 0) {
-        const marker = String(rung[0]);
-        const queue = this.queues[this.keys.findIndex((keys) => keys.marker === marker)];
-        if (queue !== undefined) await this.ctx.ring(queue);
-      }
-    } catch (error) {
-      if (!this.closed) {
-        this.ctx.onError(error);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    } finally {
-      this.bell = undefined;
+    const markers = this.keys.map((keys) => keys.marker);
+    const rung = await (this.blocking as RedisClient).bzpopmin(...markers, this.ctx.pollIntervalMs / 1000);
+    this.contact();
+    if (rung) this.rang = true;
+    // Rung while this consumer has no room: pass it on to one that has.
+    if (rung && this.room() <= 0) {
+      const marker = String(rung[0]);
+      const queue = this.queues[this.keys.findIndex((keys) => keys.marker === marker)];
+      if (queue !== undefined) await this.ctx.ring(queue);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { ResultMeta } from '@tq/core';
-import { parseKombuJson } from '@tq/core';
+import { parseRecord } from './parse-record.js';
 import type { RedisPubSub } from './redis-pub-sub.js';
 
 /** A newline: the separator between the task id and the record on the reply channel. */
@@ -45,12 +45,7 @@ export class RedisReplies {
     if (newline < 0) return;
     const set = this.listeners.get(message.toString('utf8', 0, newline));
     if (!set) return;
-    let meta: ResultMeta;
-    try {
-      meta = parseKombuJson(message.toString('utf8', newline + 1)) as ResultMeta;
-    } catch {
-      return; // not a record (someone else publishing on the channel)
-    }
-    for (const listener of [...set]) listener(meta);
+    const meta = parseRecord(message.toString('utf8', newline + 1));
+    if (meta) for (const listener of [...set]) listener(meta);
   }
 }

@@ -11,6 +11,7 @@ import {
   type SetResultOptions,
   toPythonJson,
 } from '@tq/core';
+import { parseRecord } from './parse-record.js';
 import { RedisConnection, type RedisConnectionConfig } from './redis-connection.js';
 import { RedisPubSub } from './redis-pub-sub.js';
 import { RedisReplies } from './redis-replies.js';
@@ -98,13 +99,8 @@ export class RedisResultBackend implements ResultBackend {
     const unlistenReplies = this.replies?.listen(taskId, listener);
     try {
       const unlistenKey = await this.pubsub.listen(this.keys.task(taskId), (message) => {
-        let meta: ResultMeta;
-        try {
-          meta = parseKombuJson(message.toString('utf8')) as ResultMeta;
-        } catch {
-          return; // not a record (someone else publishing on the channel)
-        }
-        listener(meta);
+        const meta = parseRecord(message.toString('utf8'));
+        if (meta) listener(meta);
       });
       return async () => {
         unlistenReplies?.();

@@ -24,10 +24,8 @@ export class RedisScript {
 
   /** Run with string replies. */
   run(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return client.evalsha(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
-      if (!isNoScript(error)) throw error;
-      return client.eval(this.lua, keys.length, ...keys, ...args);
-    });
+    const scripting = client as unknown as Scripting;
+    return this.withFallback((command, script) => scripting[command](script, keys.length, ...keys, ...args));
   }
 
   /**
@@ -36,25 +34,32 @@ export class RedisScript {
    * deferral is a good part of the round trip. Callers that issue many per turn keep `run`.
    */
   runNow(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return sendNow(client, 'evalsha', [this.sha, keys.length, ...keys, ...args]).catch((error: unknown) => {
-      if (!isNoScript(error)) throw error;
-      return sendNow(client, 'eval', [this.lua, keys.length, ...keys, ...args]);
-    });
+    return this.withFallback((command, script) => sendNow(client, command, [script, keys.length, ...keys, ...args]));
   }
 
   /** Run with binary-safe replies (message bytes come back as Buffers, exactly as stored). */
   runBuffer(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    // ioredis generates evalshaBuffer/evalBuffer at run time but does not type them; callBuffer
-    // would lose its command name under auto-pipelining.
-    const buffered = client as unknown as BufferScripting;
-    return buffered.evalshaBuffer(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+    const scripting = client as unknown as Scripting;
+    return this.withFallback((command, script) => scripting[`${command}Buffer`](script, keys.length, ...keys, ...args));
+  }
+
+  /** EVALSHA through `send`, and EVAL instead when the server does not know the script. */
+  private withFallback(send: (command: 'evalsha' | 'eval', script: string) => Promise<unknown>): Promise<unknown> {
+    return send('evalsha', this.sha).catch((error: unknown) => {
       if (!isNoScript(error)) throw error;
-      return buffered.evalBuffer(this.lua, keys.length, ...keys, ...args);
+      return send('eval', this.lua);
     });
   }
 }
 
-interface BufferScripting {
+/**
+ * The scripting commands, untyped: ioredis types `evalsha`/`eval` with overloads and generates
+ * `evalshaBuffer`/`evalBuffer` at run time without types (callBuffer would lose its command name
+ * under auto-pipelining).
+ */
+interface Scripting {
+  evalsha(...args: ScriptArg[]): Promise<unknown>;
+  eval(...args: ScriptArg[]): Promise<unknown>;
   evalshaBuffer(...args: ScriptArg[]): Promise<unknown>;
   evalBuffer(...args: ScriptArg[]): Promise<unknown>;
 }
