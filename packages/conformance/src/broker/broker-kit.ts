@@ -1,4 +1,4 @@
-import type { Broker, Delivery, DeliveryHandler, Subscription } from '@tq/core';
+import { type Broker, type Delivery, type DeliveryHandler, defaultLogger, RuntimeBroker, RuntimeHooks, type Subscription } from '@tq/core';
 import type { TestContext } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import type { BrokerConformanceConfig } from './broker-conformance-config.js';
@@ -8,7 +8,8 @@ import type { BrokerConformanceConfig } from './broker-conformance-config.js';
  * so tests stay independent and parallel-safe.
  */
 export class BrokerKit {
-  private readonly brokers: Broker[] = [];
+  private readonly brokers: RuntimeBroker[] = [];
+  private readonly bareBrokers: Broker[] = [];
   private readonly subscriptions: Subscription[] = [];
   private readonly queues: string[] = [];
 
@@ -33,11 +34,31 @@ export class BrokerKit {
     return name;
   }
 
-  /** A connected broker from the transport's factory. */
-  async broker(): Promise<Broker> {
-    const broker = await this.config.createBroker({ visibilityTimeoutMs: this.visibilityTimeoutMs });
-    this.brokers.push(broker);
+  /**
+   * A connected broker from the transport's factory, wrapped in core's runtime as an app wraps it:
+   * the suite checks what users get (the transport moves bytes; lifecycle and checks are core's).
+   */
+  async broker(): Promise<RuntimeBroker> {
+    const broker = this.unconnected(await this.config.createBroker({ visibilityTimeoutMs: this.visibilityTimeoutMs }));
     await broker.connect();
+    return broker;
+  }
+
+  /**
+   * A connected broker WITHOUT core's runtime: nothing extends its deliveries, as when the process
+   * that held them died (the runtime's heartbeat dies with it). Closed when the test ends.
+   */
+  async bare(): Promise<Broker> {
+    const broker = await this.config.createBroker({ visibilityTimeoutMs: this.visibilityTimeoutMs });
+    this.bareBrokers.push(broker);
+    await broker.connect();
+    return broker;
+  }
+
+  /** The transport's broker in core's runtime, not connected yet (released when the test ends). */
+  unconnected(transport: Broker): RuntimeBroker {
+    const broker = new RuntimeBroker(transport, { logger: defaultLogger(), hooks: new RuntimeHooks() });
+    this.brokers.push(broker);
     return broker;
   }
 
@@ -65,7 +86,7 @@ export class BrokerKit {
 
   private async release(): Promise<void> {
     await Promise.all(this.subscriptions.map((s) => s.close()));
-    await Promise.all(this.brokers.map((b) => b.close({ force: true })));
+    await Promise.all([...this.brokers, ...this.bareBrokers].map((b) => b.close({ force: true })));
     await this.config.cleanup?.(this.queues);
   }
 }

@@ -15,7 +15,8 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
 
   withVisibility('redelivers when its consumer dies without settling (subscription closed)', async (context) => {
     const kit = BrokerKit.forTest(config, context);
-    const [dying, survivor] = [await kit.broker(), await kit.broker()];
+    // Bare: a live runtime would keep extending the held delivery; a dead process extends nothing.
+    const [dying, survivor] = [await kit.bare(), await kit.broker()];
     const queue = kit.queue();
     const message = sampleMessage();
     await dying.publish(queue, message);
@@ -173,7 +174,7 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
       const broker = await kit.broker();
       const queue = kit.queue();
       const poisons = ['{"not": "closed"', '{"body": 42, "content-type": "application/json"}'];
-      for (const poison of poisons) await publishRaw?.(broker, queue, poison);
+      for (const poison of poisons) await publishRaw?.(broker.transport, queue, poison);
       const good = sampleMessage();
       await broker.publish(queue, good);
       const seen: Delivery[] = [];

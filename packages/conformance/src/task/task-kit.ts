@@ -35,6 +35,7 @@ export class TaskKit {
   /** A queue no other test uses; every task of this kit is routed to it. */
   readonly queue: string;
   private readonly workers: Worker[] = [];
+  private readonly recorded = new Map<Worker, RecordedEvent[]>();
   private readonly apps: App[] = [];
 
   private constructor(
@@ -65,6 +66,8 @@ export class TaskKit {
   async worker(options: WorkerOptions = {}, app: App = this.app): Promise<Worker> {
     const worker = app.worker({ queues: [this.queue], concurrency: 4, shutdownTimeoutMs: 1000, ...options });
     this.workers.push(worker);
+    // Recorded from before start: a task may be received and done before start() resolves.
+    this.record(worker);
     await worker.start();
     return worker;
   }
@@ -81,9 +84,12 @@ export class TaskKit {
     this.apps.push(app);
   }
 
-  /** Record every task event `worker` emits, in order. */
+  /** Every task event `worker` emits, in order (recorded from before start for workers made by `worker()`). */
   record(worker: Worker): RecordedEvent[] {
+    const recorded = this.recorded.get(worker);
+    if (recorded) return recorded;
     const events: RecordedEvent[] = [];
+    this.recorded.set(worker, events);
     for (const type of TASK_EVENTS) {
       worker.events.on(type, (payload: { id: string | null }) => {
         events.push({ type, id: payload.id, payload: payload as unknown as Record<string, unknown> });

@@ -1,5 +1,5 @@
-import type { AsyncResult } from '../client/async-result.js';
-import type { GroupResult } from '../client/group-result.js';
+import type { AsyncResult } from '../result/async-result.js';
+import type { GroupResult } from '../result/group-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 
 /** What a canvas node needs from its app to be sent. Implemented by `App`. */

@@ -1,4 +1,4 @@
-import type { GroupResult } from '../client/group-result.js';
+import type { GroupResult } from '../result/group-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';

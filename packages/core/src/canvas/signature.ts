@@ -1,4 +1,4 @@
-import type { AsyncResult } from '../client/async-result.js';
+import type { AsyncResult } from '../result/async-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import type { Applied } from '../canvas/applied.js';
 import { applySignature, type SignaturePublisher } from '../canvas/apply-signature.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
@@ -8,18 +8,23 @@ import { ConfigurationError } from '../errors/configuration-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
+import { AsyncResult } from '../result/async-result.js';
+import { GroupResult } from '../result/group-result.js';
+import type { ResultSource } from '../result/result-source.js';
+import { defaultLogger } from '../runtime/default-logger.js';
+import { RuntimeBackend } from '../runtime/runtime-backend.js';
+import { RuntimeBroker } from '../runtime/runtime-broker.js';
+import { RuntimeHooks } from '../runtime/runtime-hooks.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import type { TaskOptions } from '../task/task-options.js';
+import type { TaskRegistry } from '../task/task-registry.js';
 import { Worker } from '../worker/worker.js';
+import type { WorkerHost } from '../worker/worker-host.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
-import { AsyncResult } from './async-result.js';
-import { GroupResult } from './group-result.js';
-import { once } from './once.js';
 import { resolveBroker, resolveResultBackend } from './resolve-transport.js';
-import type { ResultSource } from './result-source.js';
 
 /** How an app reaches its broker and backend. */
 export interface AppConfig {
@@ -40,39 +45,31 @@ export interface AppEvents {
   'task-sent': [{ id: string; name: string; queue: string; eta: string | null }];
 }
 
-/** The connected broker and backend. */
-interface Connection {
-  broker: Broker;
-  backend: ResultBackend | undefined;
-}
-
 /**
  * The entry point: defines tasks, sends them, reads results, and makes workers.
  * Nothing connects until first use (or `connect()`).
  */
-export class App implements CanvasApplier, ResultSource, SignaturePublisher {
+export class App implements CanvasApplier, ResultSource, SignaturePublisher, TaskRegistry, WorkerHost {
   readonly logger: Logger;
   readonly defaultQueue: string;
   readonly resultExpiresMs: number;
   readonly events = new EventEmitter<AppEvents>();
+  /** Instrumentation: start/stop/error of every broker and backend operation and task attempt. */
+  readonly hooks = new RuntimeHooks();
   /** This process's reply-to id (Celery's oid); the rpc:// backend replies to it. */
   readonly replyTo = randomUUID();
   // biome-ignore lint/suspicious/noExplicitAny: tasks of every signature live here
   private readonly tasks = new Map<string, Task<any, any>>();
-  private readonly connection: () => Promise<Connection>;
+  /** Made on first use, so an app that never sends connects to nothing (and closes instantly). */
+  private brokerRuntime: Promise<RuntimeBroker> | undefined;
+  private backendRuntime: Promise<RuntimeBackend> | undefined;
   private closed = false;
 
   constructor(private readonly config: AppConfig) {
     if (!config.broker) throw new ConfigurationError("createApp needs a broker, e.g. createApp({ broker: 'memory://' }).");
-    this.logger = config.logger ?? pino({ name: 'tq', level: process.env.TQ_LOG_LEVEL ?? 'info' }, pino.destination(2));
+    this.logger = config.logger ?? defaultLogger();
     this.defaultQueue = config.defaultQueue ?? 'celery';
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
-    this.connection = once(async () => {
-      const broker = await resolveBroker(config.broker);
-      const backend = config.backend === undefined ? undefined : await resolveResultBackend(config.backend);
-      await Promise.all([broker.connect(), backend?.connect({ replyTo: this.replyTo })]);
-      return { broker, backend };
-    });
   }
 
   /** Define a task. Its argument and result types come from `fn`. */
@@ -120,19 +117,21 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
 
   /** Connect the broker and backend now (otherwise the first use does). */
   async connect(): Promise<void> {
-    await this.connection();
+    await Promise.all([this.broker(), this.maybeResultBackend()]);
   }
 
-  /** The connected broker. */
-  async broker(): Promise<Broker> {
+  /** The connected broker (core's runtime around the transport's; `.transport` is the transport's own). */
+  async broker(): Promise<RuntimeBroker> {
     this.assertOpen();
-    return (await this.connection()).broker;
+    this.brokerRuntime ??= resolveBroker(this.config.broker, this).then((broker) => new RuntimeBroker(broker, this));
+    const runtime = await this.brokerRuntime;
+    await runtime.connect();
+    return runtime;
   }
 
   /** The connected result backend; throws when none is configured. */
-  async resultBackend(): Promise<ResultBackend> {
-    this.assertOpen();
-    const { backend } = await this.connection();
+  async resultBackend(): Promise<RuntimeBackend> {
+    const backend = await this.maybeResultBackend();
     if (!backend) {
       throw new ConfigurationError(
         "This app has no result backend, so results cannot be read. Pass one: createApp({ broker, backend: 'redis://...' }).",
@@ -142,8 +141,14 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
   }
 
   /** The connected result backend, or undefined when the app stores no results. */
-  async maybeResultBackend(): Promise<ResultBackend | undefined> {
-    return (await this.connection()).backend;
+  async maybeResultBackend(): Promise<RuntimeBackend | undefined> {
+    this.assertOpen();
+    const spec = this.config.backend;
+    if (spec === undefined) return undefined;
+    this.backendRuntime ??= resolveResultBackend(spec, this).then((backend) => new RuntimeBackend(backend, this));
+    const runtime = await this.backendRuntime;
+    await runtime.connect({ replyTo: this.replyTo });
+    return runtime;
   }
 
   /** A handle on any task id. */
@@ -168,18 +173,18 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
 
   /** Revoke a task: store REVOKED and tell every worker (aborting a running attempt if `terminate`). */
   async revoke(taskId: string, options: { terminate?: boolean } = {}): Promise<void> {
-    const { broker, backend } = await this.connection();
+    const [broker, backend] = await Promise.all([this.broker(), this.maybeResultBackend()]);
     const { result, traceback } = serializeError(new TaskRevokedError('revoked'));
     await backend?.set(taskId, createResultMeta({ taskId, status: 'REVOKED', result, traceback }), { ttlMs: this.resultExpiresMs });
     await broker.control?.broadcast({ command: 'revoke', arguments: { task_id: taskId, terminate: options.terminate ?? false } });
   }
 
-  /** Close the broker and backend (idempotent). Workers should be closed first. */
+  /** Close the broker and backend (idempotent). Workers should be closed first. Never connects. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const { broker, backend } = await this.connection().catch(() => ({ broker: undefined, backend: undefined }));
-    await Promise.all([broker?.close(), backend?.close()]);
+    const opened = [this.brokerRuntime, this.backendRuntime].map((runtime) => runtime?.catch(() => undefined));
+    await Promise.all(opened.map(async (runtime) => (await runtime)?.close()));
   }
 
   /** @internal CanvasApplier: send any signature; the handle matches its shape. */
@@ -199,33 +204,13 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
     );
   }
 
-  /** @internal SignaturePublisher: capability checks, then the broker. */
+  /** @internal SignaturePublisher: the runtime broker checks capabilities and size, then sends. */
   async publish(queue: string, message: TaskMessage, options: PublishOptions): Promise<void> {
     const broker = await this.broker();
-    const caps = broker.capabilities;
-    const name = message.headers.task;
-    if (options.delayMs !== undefined && options.delayMs > 0) {
-      if (!caps.delay) {
-        throw new UnsupportedCapabilityError(
-          'delay',
-          `This broker cannot delay messages, so '${name}' cannot have a countdown, eta or retry backoff.`,
-        );
-      }
-      // Longer delays hop: the eta header makes the receiving worker delay the remainder again.
-      options.delayMs = Math.min(options.delayMs, caps.delay.maxDelayMs);
-    }
-    if (options.priority !== undefined) {
-      if (!caps.priority)
-        throw new UnsupportedCapabilityError('priority', `This broker has no priorities; remove 'priority' from the call of '${name}'.`);
-      if (!Number.isInteger(options.priority) || options.priority < 0 || options.priority > 9) {
-        throw new ConfigurationError(`Priority must be an integer 0–9 (9 runs first); got ${options.priority} for '${name}'.`);
-      }
-    }
-    if (options.orderingKey !== undefined && caps.ordering !== 'per-key') {
-      throw new UnsupportedCapabilityError('ordering', `This broker cannot order by key; remove 'orderingKey' from the call of '${name}'.`);
-    }
     await broker.publish(queue, message, options);
-    this.events.emit('task-sent', { id: message.headers.id, name, queue, eta: message.headers.eta });
+    if (this.events.listenerCount('task-sent') > 0) {
+      this.events.emit('task-sent', { id: message.headers.id, name: message.headers.task, queue, eta: message.headers.eta });
+    }
   }
 
   /** @internal SignaturePublisher: the task's own queue, else the default. */
@@ -236,12 +221,6 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher {
   /** @internal SignaturePublisher: announce a chord; refuses a backend without atomic counters. */
   async initChord(chordId: string, size: number): Promise<void> {
     const backend = await this.resultBackend();
-    if (!backend.capabilities.atomicCounters || !backend.initChord) {
-      throw new UnsupportedCapabilityError(
-        'atomicCounters',
-        'chord() needs a result backend with atomic counters, and this one has none (a polling chord_unlock could wait forever). Use redis:// (or memory:// in one process) as the result backend.',
-      );
-    }
     await backend.initChord(chordId, size, { ttlMs: this.resultExpiresMs });
   }
 

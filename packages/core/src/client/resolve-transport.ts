@@ -6,26 +6,27 @@ import { TransportNotInstalledError } from '../errors/transport-not-installed-er
 import { memoryTransport } from '../memory/index.js';
 import type { Broker } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
+import type { TransportContext } from '../spec/transport-context.js';
 import { TRANSPORT_PACKAGES, type TransportModule } from '../spec/transport-module.js';
 
-/** A broker from a URL (loading its transport package) or the broker object itself. */
-export async function resolveBroker(spec: string | Broker): Promise<Broker> {
+/** A broker from a URL (loading its transport package, handing it `context`) or the broker object itself. */
+export async function resolveBroker(spec: string | Broker, context: TransportContext): Promise<Broker> {
   if (typeof spec !== 'string') return spec;
   const url = parseUrl(spec, 'broker');
   const transport = await loadTransport(url);
   if (!transport.createBroker) throw new ConfigurationError(`'${url.protocol}//' cannot be a broker; it is a result backend only.`);
-  return transport.createBroker(url);
+  return transport.createBroker(url, context);
 }
 
 /** A result backend from a URL (loading its transport package) or the backend object itself. */
-export async function resolveResultBackend(spec: string | ResultBackend): Promise<ResultBackend> {
+export async function resolveResultBackend(spec: string | ResultBackend, context: TransportContext): Promise<ResultBackend> {
   if (typeof spec !== 'string') return spec;
   const url = parseUrl(spec, 'backend');
   const transport = await loadTransport(url);
   if (!transport.createResultBackend) {
     throw new ConfigurationError(`'${url.protocol}//' cannot be a result backend. Use redis:// or memory:// for results.`);
   }
-  return transport.createResultBackend(url);
+  return transport.createResultBackend(url, context);
 }
 
 function parseUrl(spec: string, what: string): URL {

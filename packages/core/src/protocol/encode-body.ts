@@ -1,4 +1,4 @@
-import type { TaskBody } from '../spec/task-message.js';
+import type { TaskBody, TaskMessage } from '../spec/task-message.js';
 import { compressBody } from './compression.js';
 import { toPythonJson } from './to-python-json.js';
 
@@ -12,4 +12,20 @@ import { toPythonJson } from './to-python-json.js';
 export function encodeBody(body: TaskBody, compression?: string): Uint8Array {
   const bytes = Buffer.from(toPythonJson(body), 'utf8');
   return compression === undefined ? bytes : compressBody(bytes, compression);
+}
+
+/** Encoded bodies by body array: core's size check and the transport's encoder share one encoding. */
+const encoded = new WeakMap<TaskBody, { compression: string | undefined; bytes: Uint8Array }>();
+
+/**
+ * The message's body as it travels (see {@link encodeBody}), encoded once per message: the
+ * runtime's size check encodes it, the transport's encoder gets the same bytes back.
+ */
+export function encodedBodyOf(message: TaskMessage): Uint8Array {
+  const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
+  const cached = encoded.get(message.body);
+  if (cached && cached.compression === compression) return cached.bytes;
+  const bytes = encodeBody(message.body, compression);
+  encoded.set(message.body, { compression, bytes });
+  return bytes;
 }

@@ -3,7 +3,7 @@ import { MessageDecodeError } from '../errors/message-decode-error.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { decodeTaskMessage } from './decode-task-message.js';
 import { describeValue } from './describe-value.js';
-import { encodeBody } from './encode-body.js';
+import { encodedBodyOf } from './encode-body.js';
 import { isRecord } from './is-record.js';
 import { withDecodeContext } from './with-decode-context.js';
 
@@ -29,8 +29,7 @@ export interface EnvelopeRouting {
  * `properties.priority` is written as given: mapping it for a transport is the transport's job.
  */
 export function toEnvelope(message: TaskMessage, routing: EnvelopeRouting): string {
-  const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
-  const body = encodeBody(message.body, compression);
+  const body = encodedBodyOf(message);
   // Transport fields of a previous delivery are replaced, not carried over. A loop, not a rest
   // spread: this runs for every message sent.
   const properties: Record<string, unknown> = {};

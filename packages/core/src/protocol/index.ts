@@ -4,7 +4,7 @@ export { decodeBody } from './decode-body.js';
 export type { BodyEncodingInfo } from './decode-payload.js';
 export { decodeTaskMessage, type RawTaskMessage } from './decode-task-message.js';
 export { deserializeError } from './deserialize-error.js';
-export { encodeBody } from './encode-body.js';
+export { encodeBody, encodedBodyOf } from './encode-body.js';
 export { type EnvelopeRouting, fromEnvelope, toEnvelope } from './envelope.js';
 export { formatPythonDate } from './format-python-date.js';
 export { parseKombuJson } from './parse-kombu-json.js';

@@ -5,15 +5,16 @@
  */
 import type { Broker } from './broker.js';
 import type { ResultBackend } from './result-backend.js';
+import type { TransportContext } from './transport-context.js';
 
 /** What a transport package exports as `transport`. */
 export interface TransportModule {
   /** URL schemes served, without `:` (e.g. `['redis', 'rediss']`). */
   readonly schemes: readonly string[];
-  /** Build a broker from its URL. No I/O here: `connect()` does it. */
-  createBroker?(url: URL): Broker;
-  /** Build a result backend from its URL. No I/O here: `connect()` does it. */
-  createResultBackend?(url: URL): ResultBackend;
+  /** Build a broker from its URL. No I/O here: `connect()` does it. `context` carries the app's logger. */
+  createBroker?(url: URL, context: TransportContext): Broker;
+  /** Build a result backend from its URL. No I/O here: `connect()` does it. `context` carries the app's logger. */
+  createResultBackend?(url: URL, context: TransportContext): ResultBackend;
 }
 
 /** Scheme → npm package. The one place this fact lives. */

@@ -2,7 +2,7 @@ import type { ApplyOptions } from '../canvas/apply-options.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
 import { Group } from '../canvas/group.js';
 import { Signature } from '../canvas/signature.js';
-import type { AsyncResult } from '../client/async-result.js';
+import type { AsyncResult } from '../result/async-result.js';
 import { ParameterList } from './parameter-list.js';
 import type { TaskOptions } from './task-options.js';
 

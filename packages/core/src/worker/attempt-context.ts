@@ -51,7 +51,7 @@ export class AttemptContext implements TaskContext {
 
   private async report(meta: unknown, state = 'PROGRESS'): Promise<void> {
     await this.rt.backend?.set(this.id, createResultMeta({ taskId: this.id, status: state, result: meta }), {
-      ttlMs: this.rt.app.resultExpiresMs,
+      ttlMs: this.rt.host.resultExpiresMs,
       replyTo: this.message.properties.reply_to,
     });
   }

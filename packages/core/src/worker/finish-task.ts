@@ -36,7 +36,7 @@ export function storeState(
     retries: h.retries,
     queue: delivery.queue,
   });
-  return rt.backend.set(h.id, meta, { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to });
+  return rt.backend.set(h.id, meta, { ttlMs: rt.host.resultExpiresMs, replyTo: message.properties.reply_to });
 }
 
 /**
@@ -55,14 +55,14 @@ async function sendWhatFollows(rt: WorkerRuntime, delivery: Delivery, message: T
   const embed = message.body[2];
   const from = { prepend: [value], parentId: h.id, rootId: h.root_id ?? h.id };
   const children: Applied[] = [];
-  for (const callback of embed.callbacks ?? []) children.push(await applySignature(rt.app, structuredClone(callback), from));
+  for (const callback of embed.callbacks ?? []) children.push(await applySignature(rt.host, structuredClone(callback), from));
   const chain = embed.chain ?? [];
   const next = chain.at(-1);
   if (next) {
     const step = structuredClone(next);
     // The rest of the chain, still reversed, rides on the next step (spec §1.5).
     if (chain.length > 1) step.options.chain = chain.slice(0, -1);
-    children.push(await applySignature(rt.app, step, from));
+    children.push(await applySignature(rt.host, step, from));
   }
   await storeState(rt, delivery, message, 'SUCCESS', value, null, children.map(toTuple));
   if (embed.chord) await chordPartDone(rt, message, { state: 'SUCCESS', result: value });
@@ -80,7 +80,7 @@ export async function finishFailure(rt: WorkerRuntime, delivery: Delivery, messa
   await failIds(rt, message, (embed.chain ?? []).flatMap(taskIdsOf), result, traceback);
   if (embed.chord) await chordPartDone(rt, message, { state: 'FAILURE', result });
   const from = { prepend: [h.id], parentId: h.id, rootId: h.root_id ?? h.id };
-  for (const errback of embed.errbacks ?? []) await applySignature(rt.app, structuredClone(errback), from);
+  for (const errback of embed.errbacks ?? []) await applySignature(rt.host, structuredClone(errback), from);
 }
 
 /** Store REVOKED (reason `revoked`, `expired` or `terminated`) and settle a chord part like a failure. */
@@ -115,7 +115,7 @@ async function chordPartDone(rt: WorkerRuntime, message: TaskMessage, outcome: {
     return failChord(rt, message, body, new ChordError(reason), from);
   }
   try {
-    await applySignature(rt.app, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
+    await applySignature(rt.host, structuredClone(body), { ...from, prepend: [parts.map((part) => part.result)] });
   } catch (error) {
     // Only this worker knows the chord is complete: if the body cannot be sent (too big, say), fail
     // it now like Celery's chord_error_from_stack, or its caller waits forever.
@@ -135,7 +135,7 @@ async function failChord(
   await failIds(rt, message, taskIdsOf(body), result, traceback);
   const bodyId = body.options.task_id as string | undefined;
   for (const errback of listOf(body.options.link_error)) {
-    await applySignature(rt.app, structuredClone(errback), { ...from, prepend: [bodyId] });
+    await applySignature(rt.host, structuredClone(errback), { ...from, prepend: [bodyId] });
   }
 }
 
@@ -150,7 +150,7 @@ async function failIds(
 ) {
   if (!rt.backend) return;
   const backend = rt.backend;
-  const options = { ttlMs: rt.app.resultExpiresMs, replyTo: message.properties.reply_to };
+  const options = { ttlMs: rt.host.resultExpiresMs, replyTo: message.properties.reply_to };
   await Promise.all(ids.map((taskId) => backend.set(taskId, createResultMeta({ taskId, status, result, traceback }), options)));
 }
 

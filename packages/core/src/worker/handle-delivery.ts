@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
+import type { AttemptEvent } from '../runtime/runtime-hooks.js';
 import type { Delivery } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
@@ -48,7 +49,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     }
   }
 
-  const task = rt.app.getTask(h.task);
+  const task = rt.host.getTask(h.task);
   let call: () => unknown;
   try {
     call = callOf(rt, message, task);
@@ -94,7 +95,7 @@ function callOf(rt: WorkerRuntime, message: TaskMessage, task: Task<unknown[], u
   const [args, kwargs] = message.body;
   const name = message.headers.task;
   const builtin = BUILTIN_TASKS[name];
-  if (builtin) return () => builtin(rt.app, kwargs);
+  if (builtin) return () => builtin(rt.host, kwargs);
   if (!task) throw new UnknownTaskError(name);
   const bound = task.parameters.bind(name, args, kwargs);
   return () => task.fn(...bound);
@@ -112,6 +113,8 @@ async function run(
   rt.running.set(h.id, attempt);
   const started = Date.now();
   emit(rt, 'task-started', message, {});
+  const hooked = rt.host.hooks.listenerCount('attempt') > 0;
+  if (hooked) attemptEvent(rt, message, delivery.queue, { phase: 'start' });
   let outcome: AttemptOutcome;
   try {
     if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
@@ -125,6 +128,8 @@ async function run(
     rt.running.delete(h.id);
   }
   const runtimeMs = Date.now() - started;
+  if (hooked)
+    attemptEvent(rt, message, delivery.queue, { phase: 'stop', outcome: outcome.kind, durationMs: runtimeMs, error: errorOf(outcome) });
   switch (outcome.kind) {
     case 'shutdown':
       return delivery.nack({ requeue: true });
@@ -174,7 +179,7 @@ async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
   again.headers.parent_id = h.id;
   // Without broker delays (SQS FIFO) the eta header alone makes the receiving worker hold it.
   const canDelay = rt.broker.capabilities.delay !== false;
-  await rt.app.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {});
+  await rt.host.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {});
   const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
   await storeState(rt, delivery, message, 'RETRY', result, traceback);
   emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
@@ -233,7 +238,7 @@ async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise
       worker: rt.hostname,
       queue: delivery.queue,
     });
-    await rt.backend.set(taskId, meta, { ttlMs: rt.app.resultExpiresMs }).catch(() => {});
+    await rt.backend.set(taskId, meta, { ttlMs: rt.host.resultExpiresMs }).catch(() => {});
   }
   return rejectPoison(rt, delivery, error?.message ?? 'undecodable message');
 }
@@ -272,4 +277,21 @@ function emit<E extends 'task-received' | 'task-started' | 'task-succeeded' | 't
   const base = { id: message.headers.id, name: message.headers.task, hostname: rt.hostname, timestamp: Date.now() };
   // biome-ignore lint/suspicious/noExplicitAny: each event's extra fields are checked at the call sites above
   (rt.events.emit as any)(event, { ...base, ...extra });
+}
+
+/** An `attempt` hook event (only built when somebody listens). */
+function attemptEvent(
+  rt: WorkerRuntime,
+  message: TaskMessage,
+  queue: string,
+  extra: Pick<AttemptEvent, 'phase' | 'outcome' | 'durationMs' | 'error'>,
+): void {
+  const h = message.headers;
+  rt.host.hooks.emit('attempt', { taskId: h.id, task: h.task, queue, worker: rt.hostname, retries: h.retries, ...extra });
+}
+
+function errorOf(outcome: AttemptOutcome): unknown {
+  if (outcome.kind === 'failure') return outcome.error;
+  if (outcome.kind === 'retry') return outcome.request.error;
+  return undefined;
 }

@@ -1,24 +1,22 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { App } from '../client/app.js';
-import type { Broker } from '../spec/broker.js';
-import type { ResultBackend } from '../spec/result-backend.js';
+import type { RuntimeBackend } from '../runtime/runtime-backend.js';
+import type { RuntimeBroker } from '../runtime/runtime-broker.js';
 import type { Attempt } from './attempt.js';
-import type { Heartbeat } from './heartbeat.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RevokedIds } from './revoked-ids.js';
 import type { Semaphore } from './semaphore.js';
 import type { WorkerEvents } from './worker-events.js';
+import type { WorkerHost } from './worker-host.js';
 
 /** What handling one delivery needs from its worker (shared, mutable state lives here). */
 export interface WorkerRuntime {
-  readonly app: App;
-  readonly broker: Broker;
-  readonly backend: ResultBackend | undefined;
+  /** The app, seen through what a worker needs of it. */
+  readonly host: WorkerHost;
+  readonly broker: RuntimeBroker;
+  readonly backend: RuntimeBackend | undefined;
   readonly hostname: string;
   readonly logger: Logger;
-  /** Keeps held deliveries from being redelivered while they wait and run. */
-  readonly heartbeat: Heartbeat;
   readonly events: EventEmitter<WorkerEvents>;
   readonly slots: Semaphore;
   readonly revoked: RevokedIds;

@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { hostname as osHostname } from 'node:os';
-import type { App } from '../client/app.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
 import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
 import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
 import type { Attempt } from './attempt.js';
 import { handleDelivery } from './handle-delivery.js';
-import { Heartbeat } from './heartbeat.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
 import type { WorkerEvents } from './worker-events.js';
+import type { WorkerHost } from './worker-host.js';
 import type { WorkerOptions } from './worker-options.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
@@ -33,30 +33,41 @@ export class Worker {
   private inFlight = 0;
   private drained: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly stop = new AbortController();
+  private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly app: App,
+    private readonly host: WorkerHost,
     private readonly options: WorkerOptions,
   ) {
     this.hostname = options.hostname ?? `tq${process.pid}@${osHostname()}`;
-    this.queues = options.queues?.length ? options.queues : [app.defaultQueue];
+    this.queues = options.queues?.length ? options.queues : [host.defaultQueue];
     this.concurrency = options.concurrency ?? 10;
   }
 
-  /** Connect and start consuming. */
-  async start(): Promise<void> {
-    if (this.runtime) return;
-    const broker = await this.app.broker();
-    const backend = await this.app.maybeResultBackend();
-    const logger = this.app.logger.child({ worker: this.hostname });
+  /**
+   * Connect and start consuming. Once only: concurrent calls share one start, a failed start can
+   * be tried again, and a start after `close()` is refused (a closed worker never consumes).
+   */
+  start(): Promise<void> {
+    if (this.closing) return Promise.reject(new ConfigurationError('This worker was closed; make a new one with app.worker().'));
+    this.starting ??= this.begin().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    const broker = await this.host.broker();
+    const backend = await this.host.maybeResultBackend();
+    const logger = this.host.logger.child({ worker: this.hostname });
     const runtime: WorkerRuntime = {
-      app: this.app,
+      host: this.host,
       broker,
       backend,
       hostname: this.hostname,
       logger,
-      heartbeat: new Heartbeat(logger),
       events: this.events,
       slots: new Semaphore(this.concurrency),
       revoked: new RevokedIds(),
@@ -90,6 +101,8 @@ export class Worker {
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
+    // A start in progress finishes first, so its subscription is closed rather than left running.
+    await this.starting?.catch(() => undefined);
     const runtime = this.runtime;
     if (!runtime) return;
     this.stop.abort();
@@ -106,7 +119,6 @@ export class Worker {
       await this.whenDrained();
     }
     clearTimeout(timer);
-    runtime.heartbeat.stop();
     await this.stopControl?.();
     this.events.emit('worker-offline', { hostname: this.hostname });
   }
@@ -114,13 +126,11 @@ export class Worker {
   /** Handle one delivery; never rejects into the broker's loop (its promise is the backpressure). */
   private async handle(runtime: WorkerRuntime, delivery: Delivery): Promise<void> {
     this.inFlight++;
-    runtime.heartbeat.hold(delivery);
     try {
       await handleDelivery(runtime, delivery);
     } catch (error) {
       runtime.logger.error({ err: error }, 'unexpected error while handling a delivery');
     } finally {
-      runtime.heartbeat.release(delivery);
       if (--this.inFlight === 0) {
         this.drained?.resolve();
         this.drained = undefined;

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { importTransport, resolveBroker, resolveResultBackend } from '../../src/client/resolve-transport.js';
-import { ConfigurationError, MemoryBroker, MemoryResultBackend, TqError, TransportNotInstalledError } from '../../src/index.js';
+import {
+  ConfigurationError,
+  defaultLogger,
+  MemoryBroker,
+  MemoryResultBackend,
+  TqError,
+  TransportNotInstalledError,
+} from '../../src/index.js';
+
+const context = { logger: defaultLogger() };
 
 describe('resolving transports by URL', () => {
   it('builds memory:// itself', async () => {
-    expect(await resolveBroker('memory://')).toBeInstanceOf(MemoryBroker);
-    expect(await resolveResultBackend('memory://')).toBeInstanceOf(MemoryResultBackend);
+    expect(await resolveBroker('memory://', context)).toBeInstanceOf(MemoryBroker);
+    expect(await resolveResultBackend('memory://', context)).toBeInstanceOf(MemoryResultBackend);
   });
 
   it('passes objects through', async () => {
     const broker = new MemoryBroker();
-    expect(await resolveBroker(broker)).toBe(broker);
+    expect(await resolveBroker(broker, context)).toBe(broker);
   });
 
   it('names the package to install when a scheme’s package is missing', async () => {
@@ -23,7 +32,7 @@ describe('resolving transports by URL', () => {
   });
 
   it('rejects unknown schemes and non-URLs, listing what is known', async () => {
-    await expect(resolveBroker('nats://localhost')).rejects.toThrow(/Unknown URL scheme 'nats:\/\/'.*memory:\/\/, redis:\/\//);
-    await expect(resolveBroker('not a url')).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(resolveBroker('nats://localhost', context)).rejects.toThrow(/Unknown URL scheme 'nats:\/\/'.*memory:\/\/, redis:\/\//);
+    await expect(resolveBroker('not a url', context)).rejects.toBeInstanceOf(ConfigurationError);
   });
 });

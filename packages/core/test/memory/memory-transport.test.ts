@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TqError } from '../../src/errors/index.js';
+import { defaultLogger } from '../../src/index.js';
 import { MemoryBroker, MemoryResultBackend, memoryTransport } from '../../src/memory/index.js';
 import { createTaskMessage } from '../../src/protocol/index.js';
 import type { Broker, ResultBackend } from '../../src/spec/index.js';
+
+const context = { logger: defaultLogger() };
 
 const open: (Broker | ResultBackend)[] = [];
 afterEach(async () => {
@@ -11,14 +14,14 @@ afterEach(async () => {
 });
 
 async function broker(url: string): Promise<Broker> {
-  const created = memoryTransport.createBroker?.(new URL(url)) as Broker;
+  const created = memoryTransport.createBroker?.(new URL(url), context) as Broker;
   open.push(created);
   await created.connect();
   return created;
 }
 
 async function backend(url: string): Promise<ResultBackend> {
-  const created = memoryTransport.createResultBackend?.(new URL(url)) as ResultBackend;
+  const created = memoryTransport.createResultBackend?.(new URL(url), context) as ResultBackend;
   open.push(created);
   await created.connect();
   return created;
@@ -30,8 +33,8 @@ const meta = (taskId: string) => ({ status: 'SUCCESS', result: 1, traceback: nul
 describe('memoryTransport', () => {
   it('serves the memory scheme with both factories, building without connecting', () => {
     expect(memoryTransport.schemes).toEqual(['memory']);
-    expect(memoryTransport.createBroker?.(new URL('memory://'))).toBeInstanceOf(MemoryBroker);
-    expect(memoryTransport.createResultBackend?.(new URL('memory://'))).toBeInstanceOf(MemoryResultBackend);
+    expect(memoryTransport.createBroker?.(new URL('memory://'), context)).toBeInstanceOf(MemoryBroker);
+    expect(memoryTransport.createResultBackend?.(new URL('memory://'), context)).toBeInstanceOf(MemoryResultBackend);
   });
 
   it('memory://<name> shares queues and records within the process', async () => {
@@ -77,15 +80,15 @@ describe('memoryTransport', () => {
   });
 
   it('reads settings from the query string and rejects bad ones', () => {
-    const tuned = memoryTransport.createBroker?.(new URL('memory://?visibilityTimeoutMs=250&maxMessageBytes=1024'));
+    const tuned = memoryTransport.createBroker?.(new URL('memory://?visibilityTimeoutMs=250&maxMessageBytes=1024'), context);
     expect(tuned?.capabilities.maxMessageBytes).toBe(1024);
-    const bad = () => memoryTransport.createBroker?.(new URL('memory://?visibilityTimeoutMs=soon'));
+    const bad = () => memoryTransport.createBroker?.(new URL('memory://?visibilityTimeoutMs=soon'), context);
     expect(bad).toThrow(/visibilityTimeoutMs/);
     try {
       bad();
     } catch (error) {
       expect(TqError.is(error, 'TQ_CONFIGURATION')).toBe(true);
     }
-    expect(() => memoryTransport.createResultBackend?.(new URL('memory://?expiresMs=-1'))).toThrow(/expiresMs/);
+    expect(() => memoryTransport.createResultBackend?.(new URL('memory://?expiresMs=-1'), context)).toThrow(/expiresMs/);
   });
 });

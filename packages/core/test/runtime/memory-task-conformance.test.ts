@@ -12,6 +12,6 @@ taskConformance({
       backend: new MemoryResultBackend({ name: 'task-conformance' }),
     }),
   capabilities: {
-    publishRaw: async (app, queue, raw) => ((await app.broker()) as MemoryBroker).publishRaw(queue, raw),
+    publishRaw: async (app, queue, raw) => ((await app.broker()).transport as MemoryBroker).publishRaw(queue, raw),
   },
 });

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { Delivery } from '../spec/broker.js';
 
 /**
- * Keeps the worker's held deliveries (waiting for an eta, a rate limit or a slot, or running)
- * invisible to other consumers: one timer for the whole worker, extending each every third of the
- * shortest visibility timeout seen, rather than a timer per delivery.
+ * Keeps held deliveries (waiting for an eta, a rate limit or a slot, or running) invisible to
+ * other consumers: one timer for all of them, extending each every third of the shortest
+ * visibility timeout seen, rather than a timer per delivery. The runtime broker is its only user:
+ * transports do not extend deliveries themselves (one owner of liveness).
  */
 export class Heartbeat {
   private readonly held = new Set<Delivery>();
@@ -18,21 +19,24 @@ export class Heartbeat {
     const timeout = delivery.visibilityTimeoutMs;
     if (!delivery.extendVisibility || !timeout) return;
     this.held.add(delivery);
-    if (timeout / 3 < this.everyMs) this.restart(timeout / 3);
+    if (this.timer === undefined || timeout / 3 < this.everyMs) this.restart(Math.min(timeout / 3, this.everyMs));
   }
 
-  /** Stop extending `delivery`: it was settled. */
+  /** Stop extending `delivery`: it was settled. The timer stops with the last one. */
   release(delivery: Delivery): void {
-    this.held.delete(delivery);
+    if (!this.held.delete(delivery) || this.held.size > 0) return;
+    this.stop();
   }
 
+  /** Stop the timer (held deliveries are no longer extended). */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.everyMs = Number.POSITIVE_INFINITY;
   }
 
   private restart(everyMs: number): void {
-    this.stop();
+    clearInterval(this.timer);
     this.everyMs = everyMs;
     this.timer = setInterval(() => this.beat(), everyMs);
     this.timer.unref();

@@ -1,0 +1,169 @@
+import type { Logger } from 'pino';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
+import type {
+  Broker,
+  BrokerCapabilities,
+  ConsumeOptions,
+  ControlChannel,
+  DeadLetter,
+  Delivery,
+  DeliveryHandler,
+  OutgoingMessage,
+  PublishOptions,
+  Subscription,
+} from '../spec/broker.js';
+import type { TaskMessage } from '../spec/task-message.js';
+import { checkPublish } from './check-publish.js';
+import { Heartbeat } from './heartbeat.js';
+import { Lifecycle } from './lifecycle.js';
+import type { RuntimeHooks } from './runtime-hooks.js';
+
+const NO_OPTIONS: PublishOptions = {};
+
+/** What a runtime broker gets from its app. */
+export interface RuntimeContext {
+  readonly logger: Logger;
+  readonly hooks: RuntimeHooks;
+}
+
+/**
+ * Every transport's broker, wrapped once by core (in the spirit of kysely's `RuntimeDriver`). The
+ * transport moves bytes; this owns what must not differ between transports:
+ * - the connect/close state machine ({@link Lifecycle});
+ * - capability, size and option checks with one error policy ({@link checkPublish}), before any I/O;
+ * - the prefetch gate: `consume` validates it, and a transport that hands out more is reported;
+ * - liveness: the one {@link Heartbeat} that keeps held deliveries invisible to other consumers;
+ * - logging through the app's logger and the instrumentation hooks.
+ */
+export class RuntimeBroker implements Broker {
+  readonly capabilities: BrokerCapabilities;
+  readonly control?: ControlChannel;
+  private readonly lifecycle: Lifecycle;
+  private readonly heartbeat: Heartbeat;
+  private readonly name: string;
+  private readonly logger: Logger;
+
+  constructor(
+    /** The transport's own broker: reach for it only for transport-specific tools (`publishRaw`, `health`). */
+    readonly transport: Broker,
+    private readonly context: RuntimeContext,
+  ) {
+    this.capabilities = transport.capabilities;
+    this.name = transport.constructor.name;
+    this.logger = context.logger.child({ broker: this.name });
+    this.lifecycle = new Lifecycle(`The broker (${this.name})`);
+    this.heartbeat = new Heartbeat(this.logger);
+    const control = transport.control;
+    if (this.capabilities.broadcast && control) {
+      this.control = {
+        broadcast: (message) => {
+          this.lifecycle.assertOpen('control.broadcast()');
+          return this.measure('broadcast', message.command, () => control.broadcast(message));
+        },
+        subscribe: (handler) => {
+          this.lifecycle.assertOpen('control.subscribe()');
+          return control.subscribe(handler);
+        },
+      };
+    }
+  }
+
+  /** True between a successful connect and close. */
+  get isOpen(): boolean {
+    return this.lifecycle.isOpen;
+  }
+
+  connect(): Promise<void> {
+    return this.lifecycle.connect(async () => {
+      await this.measure('connect', undefined, () => this.transport.connect());
+      this.logger.debug('broker connected');
+    });
+  }
+
+  close(options: { force?: boolean } = {}): Promise<void> {
+    return this.lifecycle.close(async () => {
+      this.heartbeat.stop();
+      await this.measure('close', undefined, () => this.transport.close(options));
+      this.logger.debug('broker closed');
+    });
+  }
+
+  publish(queue: string, message: TaskMessage, options: PublishOptions = NO_OPTIONS): Promise<void> {
+    try {
+      this.lifecycle.assertOpen('publish()');
+      const checked = checkPublish(this.capabilities, message, options);
+      return this.measure('publish', queue, () => this.transport.publish(queue, message, checked));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Checks every message before sending any: one bad message fails the batch before I/O. */
+  async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
+    this.lifecycle.assertOpen('publishBatch()');
+    const checked = messages.map((m) => ({ ...m, options: checkPublish(this.capabilities, m.message, m.options ?? NO_OPTIONS) }));
+    await this.measure('publishBatch', undefined, () => this.transport.publishBatch(checked));
+  }
+
+  async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    this.lifecycle.assertOpen('consume()');
+    const { prefetch } = options;
+    if (!Number.isInteger(prefetch) || prefetch < 1) {
+      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${prefetch}.`);
+    }
+    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue.');
+    return this.measure('consume', queues.join(','), () => this.transport.consume(queues, this.gate(handler, prefetch), options));
+  }
+
+  purge(queue: string): Promise<number> {
+    this.lifecycle.assertOpen('purge()');
+    return this.measure('purge', queue, () => this.transport.purge(queue));
+  }
+
+  size(queue: string): Promise<number> {
+    this.lifecycle.assertOpen('size()');
+    return this.measure('size', queue, () => this.transport.size(queue));
+  }
+
+  deadLetters(queue: string, limit?: number): Promise<DeadLetter[]> {
+    this.lifecycle.assertOpen('deadLetters()');
+    const read = this.transport.deadLetters;
+    if (!this.capabilities.deadLetter || !read) {
+      throw new UnsupportedCapabilityError('deadLetter', `${this.name} has no dead-letter place to read.`);
+    }
+    return this.measure('deadLetters', queue, () => read.call(this.transport, queue, limit));
+  }
+
+  /**
+   * The handler the transport calls: holds each delivery in the heartbeat until its handler
+   * settled (the handler settles the message before that), and reports a transport that hands
+   * out more than `prefetch` unsettled deliveries — a broken gate loses the backpressure.
+   */
+  private gate(handler: DeliveryHandler, prefetch: number): DeliveryHandler {
+    let held = 0;
+    let reported = false;
+    const release = (delivery: Delivery) => {
+      held--;
+      this.heartbeat.release(delivery);
+    };
+    return (delivery) => {
+      if (++held > prefetch && !reported) {
+        reported = true;
+        this.logger.error({ held, prefetch }, `${this.name} handed out more deliveries than the prefetch allows; this is a transport bug`);
+      }
+      this.heartbeat.hold(delivery);
+      return handler(delivery).then(
+        () => release(delivery),
+        (error: unknown) => {
+          release(delivery);
+          throw error;
+        },
+      );
+    };
+  }
+
+  private measure<T>(operation: string, target: string | undefined, call: () => Promise<T>): Promise<T> {
+    return this.context.hooks.measure('broker', this.name, operation, target, call);
+  }
+}
