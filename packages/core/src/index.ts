@@ -23,6 +23,7 @@ export type { TaskOptions } from './task/task-options.js';
 export type { TaskRegistry } from './task/task-registry.js';
 export { handOff } from './transport/hand-off.js';
 export { numberParam } from './transport/number-param.js';
+export { positiveNumber } from './transport/positive-number.js';
 export { Worker } from './worker/worker.js';
 export type { TaskEvent, WorkerEvents } from './worker/worker-events.js';
 export type { WorkerHost } from './worker/worker-host.js';
