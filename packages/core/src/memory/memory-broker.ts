@@ -1,6 +1,3 @@
-import { BrokerConnectionError } from '../errors/broker-connection-error.js';
-import { ConfigurationError } from '../errors/configuration-error.js';
-import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { toEnvelope } from '../protocol/index.js';
 import type {
   Broker,
@@ -15,6 +12,7 @@ import type {
   Subscription,
 } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
+import { positiveNumber } from '../transport/positive-number.js';
 import { type ControlListener, MemoryBrokerState } from './memory-broker-state.js';
 import { MemoryConsumer } from './memory-consumer.js';
 import { PRIORITY_LEVELS, type StoredMessage } from './memory-queue.js';
@@ -54,12 +52,16 @@ export class MemoryBroker implements Broker {
   };
   private readonly visibilityTimeoutMs: number;
   private state: MemoryBrokerState | undefined;
-  private connected = false;
   private readonly consumers = new Set<MemoryConsumer>();
   private readonly controlListeners = new Set<ControlListener>();
 
   constructor(private readonly config: MemoryBrokerConfig = {}) {
-    this.visibilityTimeoutMs = positive('visibilityTimeoutMs', config.visibilityTimeoutMs, DEFAULT_VISIBILITY_TIMEOUT_MS);
+    this.visibilityTimeoutMs = positiveNumber(
+      'MemoryBroker',
+      'visibilityTimeoutMs',
+      config.visibilityTimeoutMs,
+      DEFAULT_VISIBILITY_TIMEOUT_MS,
+    );
     this.capabilities = {
       // The scheduler re-arms past setTimeout's ceiling, so any delay is native.
       delay: { maxDelayMs: Number.MAX_SAFE_INTEGER, emulated: false },
@@ -72,21 +74,19 @@ export class MemoryBroker implements Broker {
       ordering: 'none',
       broadcast: true,
       batchPublish: true,
-      maxMessageBytes: positive('maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
+      maxMessageBytes: positiveNumber('MemoryBroker', 'maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
+        integer: true,
+      }),
     };
   }
 
   async connect(): Promise<void> {
-    if (this.connected) return;
     this.state ??= this.config.name === undefined ? new MemoryBrokerState() : MemoryBrokerState.shared(this.config.name);
     this.state.attach();
-    this.connected = true;
   }
 
   /** Stops this handle's consumers and control subscriptions. Acks are synchronous, so there is nothing to drain. */
   async close(_options?: { force?: boolean }): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
     const state = this.live();
     for (const listener of this.controlListeners) state.controlListeners.delete(listener);
@@ -95,33 +95,29 @@ export class MemoryBroker implements Broker {
   }
 
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
-    const state = this.requireConnected();
+    const state = this.live();
     state.put(queue, this.encode(queue, message, options), options.delayMs ?? 0);
   }
 
   /** Validates every message before storing any: the batch goes in whole or not at all. */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
-    const state = this.requireConnected();
+    const state = this.live();
     const encoded = messages.map((m) => this.encode(m.queue, m.message, m.options ?? {}));
     for (const [i, { queue, options }] of messages.entries()) state.put(queue, encoded[i] as StoredMessage, options?.delayMs ?? 0);
   }
 
   /**
-   * Put bytes on a queue as they are, at priority 0, without encoding or checks beyond the size
+   * Put bytes on a queue as they are, at priority 0, without encoding or any check (not even size).
    * limit. For tests and tools: this is how a poison message (one that does not decode) gets in.
    */
   async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
-    const state = this.requireConnected();
+    const state = this.live();
     const bytes = typeof raw === 'string' ? utf8.encode(raw) : raw.slice();
-    this.checkSize(bytes, `Raw message for queue ${queue}`);
     state.put(queue, storedMessage(bytes, 0), 0);
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    const state = this.requireConnected();
-    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
-      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
-    }
+    const state = this.live();
     const consumer = new MemoryConsumer(state, {
       queues: [...queues],
       handler,
@@ -135,26 +131,26 @@ export class MemoryBroker implements Broker {
   }
 
   async purge(queue: string): Promise<number> {
-    return this.requireConnected().queue(queue).purge();
+    return this.live().queue(queue).purge();
   }
 
   async size(queue: string): Promise<number> {
-    return this.requireConnected().queue(queue).size;
+    return this.live().queue(queue).size;
   }
 
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
-    const letters = this.requireConnected().queue(queue).deadLetters;
+    const letters = this.live().queue(queue).deadLetters;
     return letters.slice(0, limit).map((letter) => ({ ...letter, raw: letter.raw.slice() }));
   }
 
   private async broadcast(message: ControlMessage): Promise<void> {
     const json = JSON.stringify(message);
     // Each listener gets its own parsed copy, later, as if it came over a wire.
-    for (const listener of this.requireConnected().controlListeners) queueMicrotask(() => listener(json));
+    for (const listener of this.live().controlListeners) queueMicrotask(() => listener(json));
   }
 
   private async subscribeControl(handler: (message: ControlMessage) => void): Promise<() => Promise<void>> {
-    const state = this.requireConnected();
+    const state = this.live();
     const listener: ControlListener = (json) => handler(JSON.parse(json) as ControlMessage);
     state.controlListeners.add(listener);
     this.controlListeners.add(listener);
@@ -168,18 +164,7 @@ export class MemoryBroker implements Broker {
     const priority = clampPriority(options.priority ?? message.properties.priority ?? 0);
     // The envelope records the priority the message actually travels with.
     const raw = utf8.encode(toEnvelope({ ...message, properties: { ...message.properties, priority } }, { queue }));
-    this.checkSize(raw, `Message ${message.headers.id} (${message.headers.task})`);
     return storedMessage(raw, priority);
-  }
-
-  private checkSize(raw: Uint8Array, what: string): void {
-    const limit = this.capabilities.maxMessageBytes;
-    if (raw.byteLength > limit) throw new PayloadTooLargeError(what, raw.byteLength, limit);
-  }
-
-  private requireConnected(): MemoryBrokerState {
-    if (!this.connected) throw new BrokerConnectionError('The memory broker is not connected: call connect() first');
-    return this.live();
   }
 
   private live(): MemoryBrokerState {
@@ -191,16 +176,11 @@ function storedMessage(raw: Uint8Array, priority: number): StoredMessage {
   return { raw, priority, deliveryCount: 0, status: 'ready', dueAt: 0, deadline: 0, generation: 0 };
 }
 
-/** Out-of-range priorities are clamped to 0..9, as kombu does, rather than rejected. */
+/**
+ * A message's own `properties.priority` (a raw or Python-made message) is clamped to 0..9, as kombu
+ * does; a `priority` publish option was already checked by core.
+ */
 function clampPriority(priority: number): number {
   if (!Number.isFinite(priority)) return 0;
   return Math.min(PRIORITY_LEVELS - 1, Math.max(0, Math.round(priority)));
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(`MemoryBroker ${name} must be a positive number of ${name.endsWith('Ms') ? 'ms' : 'bytes'}, got ${value}`);
-  }
-  return value;
 }

@@ -1,4 +1,3 @@
-import { BrokerConnectionError } from '../errors/broker-connection-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { BackendCapabilities, ChordPart, ResultBackend, ResultMeta, SetResultOptions } from '../spec/result-backend.js';
 import { MemoryResultStore } from './memory-result-store.js';
@@ -31,7 +30,6 @@ export class MemoryResultBackend implements ResultBackend {
   };
   private readonly expiresMs: number;
   private store: MemoryResultStore | undefined;
-  private connected = false;
   private readonly unwatchers = new Set<() => void>();
 
   constructor(private readonly config: MemoryResultBackendConfig = {}) {
@@ -44,12 +42,9 @@ export class MemoryResultBackend implements ResultBackend {
 
   async connect(): Promise<void> {
     this.store ??= this.config.name === undefined ? new MemoryResultStore() : MemoryResultStore.shared(this.config.name);
-    this.connected = true;
   }
 
   async close(): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
     for (const unwatch of this.unwatchers) unwatch();
     this.unwatchers.clear();
   }
@@ -99,11 +94,9 @@ export class MemoryResultBackend implements ResultBackend {
     return options?.ttlMs ?? this.expiresMs;
   }
 
+  /** The store; core's runtime calls nothing before `connect()` (see `Lifecycle`). */
   private live(): MemoryResultStore {
-    if (!this.connected || !this.store) {
-      throw new BrokerConnectionError('The memory result backend is not connected: call connect() first');
-    }
-    return this.store;
+    return this.store as MemoryResultStore;
   }
 }
 

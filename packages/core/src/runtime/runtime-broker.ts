@@ -116,17 +116,17 @@ export class RuntimeBroker implements Broker {
     return this.measure('consume', queues.join(','), () => this.transport.consume(queues, this.gate(handler, prefetch), options));
   }
 
-  purge(queue: string): Promise<number> {
+  async purge(queue: string): Promise<number> {
     this.lifecycle.assertOpen('purge()');
     return this.measure('purge', queue, () => this.transport.purge(queue));
   }
 
-  size(queue: string): Promise<number> {
+  async size(queue: string): Promise<number> {
     this.lifecycle.assertOpen('size()');
     return this.measure('size', queue, () => this.transport.size(queue));
   }
 
-  deadLetters(queue: string, limit?: number): Promise<DeadLetter[]> {
+  async deadLetters(queue: string, limit?: number): Promise<DeadLetter[]> {
     this.lifecycle.assertOpen('deadLetters()');
     const read = this.transport.deadLetters;
     if (!this.capabilities.deadLetter || !read) {

@@ -66,8 +66,4 @@ describe('MemoryResultBackend', () => {
     const parts = await backend.addChordPart('c', part('a', 0));
     expect(parts?.map((p) => p.taskId)).toEqual(['a', 'b', 'x']);
   });
-
-  it('refuses use before connect', async () => {
-    await expect(new MemoryResultBackend().get('t')).rejects.toSatisfy((e) => TqError.is(e, 'TQ_BROKER_CONNECTION'));
-  });
 });
