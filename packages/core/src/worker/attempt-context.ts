@@ -35,6 +35,11 @@ export class AttemptContext implements TaskContext {
     this.headers = h;
   }
 
+  /** Fail this attempt with an error its code raised but never handled (see `ProcessGuard`). */
+  crash(error: unknown): boolean {
+    return this.attempt.crash(error);
+  }
+
   get signal(): AbortSignal {
     return this.attempt.signal;
   }

@@ -59,6 +59,18 @@ export class Attempt {
   }
 
   /**
+   * The task's code raised an error nobody handled (an unhandled rejection or an uncaught exception
+   * in its async context): the attempt fails with it and its signal aborts. False when the attempt
+   * had already ended (the error came too late to change its outcome).
+   */
+  crash(error: unknown): boolean {
+    if (this.outcome) return false;
+    this.abort(error);
+    this.finish({ kind: 'failure', error });
+    return true;
+  }
+
+  /**
    * Run `fn` (which should observe `signal`) to an outcome. `fn` may return a value or a promise,
    * and may throw.
    */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
+import { TqError } from '../errors/tq-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { AttemptEvent } from '../runtime/runtime-hooks.js';
@@ -8,6 +9,7 @@ import type { TaskMessage } from '../spec/task-message.js';
 import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
 import type { Task } from '../task/task.js';
 import { runInTaskContext } from '../task/task-context.js';
+import { Backoff } from '../transport/backoff.js';
 import { Attempt, type AttemptOutcome } from './attempt.js';
 import { AttemptContext } from './attempt-context.js';
 import { BUILTIN_TASKS } from './builtin-tasks.js';
@@ -141,9 +143,15 @@ async function run(
         const finishing = finishSuccess(rt, delivery, message, outcome.value);
         if (finishing) await finishing;
       } catch (error) {
-        // What follows could not be sent (a chord without atomic counters, a next step over the
+        const value = outcome.value;
+        const stored = isPermanent(error)
+          ? error
+          : await persist(rt, message, 'store its result', () => finishSuccess(rt, delivery, message, value));
+        // What follows can never be sent (a chord without atomic counters, a next step over the
         // size limit): fail the task, so its chain fails too and no caller waits forever.
-        return fail(rt, delivery, message, error, runtimeMs);
+        if (stored !== undefined && isPermanent(stored)) return fail(rt, delivery, message, stored, runtimeMs);
+        // Unreachable backend or broker: the task ran, but nothing may say it failed. It runs again.
+        if (stored !== undefined) return giveBack(rt, delivery, message, stored);
       }
       emit(rt, 'task-succeeded', message, { result: outcome.value, runtimeMs });
       return delivery.ack();
@@ -163,7 +171,9 @@ async function run(
 }
 
 async function fail(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown, runtimeMs: number) {
-  await finishFailure(rt, delivery, message, error);
+  const unstored = await persist(rt, message, 'store its failure', () => finishFailure(rt, delivery, message, error));
+  if (unstored !== undefined && !isPermanent(unstored)) return giveBack(rt, delivery, message, unstored);
+  if (unstored !== undefined) rt.logger.error({ taskId: message.headers.id, err: unstored }, 'could not record the failure completely');
   const asError = error instanceof Error ? error : new Error(String(error));
   rt.logger.warn({ taskId: message.headers.id, task: message.headers.task, err: asError }, 'task failed');
   emit(rt, 'task-failed', message, { error: asError, runtimeMs });
@@ -179,15 +189,24 @@ async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
   again.headers.parent_id = h.id;
   // Without broker delays (SQS FIFO) the eta header alone makes the receiving worker hold it.
   const canDelay = rt.broker.capabilities.delay !== false;
-  await rt.host.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {});
+  const unsent = await persist(rt, message, 'send its retry', () =>
+    rt.host.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {}),
+  );
+  if (unsent !== undefined) return isPermanent(unsent) ? fail(rt, delivery, message, unsent, 0) : giveBack(rt, delivery, message, unsent);
   const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
-  await storeState(rt, delivery, message, 'RETRY', result, traceback);
+  // RETRY is informational: the retry is already on its way, so a failed write must not stop it.
+  await storeState(rt, delivery, message, 'RETRY', result, traceback)?.catch((e: unknown) =>
+    rt.logger.warn({ taskId: h.id, err: e }, 'could not store the RETRY state'),
+  );
   emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
   return delivery.ack();
 }
 
 async function revoke(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, reason: 'revoked' | 'expired' | 'terminated') {
-  await finishRevoked(rt, delivery, message, new TaskRevokedError(reason));
+  const unstored = await persist(rt, message, 'store its revocation', () =>
+    finishRevoked(rt, delivery, message, new TaskRevokedError(reason)),
+  );
+  if (unstored !== undefined && !isPermanent(unstored)) return giveBack(rt, delivery, message, unstored);
   emit(rt, 'task-revoked', message, { reason });
   return delivery.ack();
 }
@@ -204,6 +223,57 @@ async function rejectPoison(rt: WorkerRuntime, delivery: Delivery, reason: strin
   if (rt.broker.capabilities.deadLetter) return delivery.deadLetter(reason);
   rt.logger.error({ queue: delivery.queue }, 'this broker has no dead-letter place; the rejected message is dropped');
   return delivery.ack();
+}
+
+/**
+ * Run `write` (store an outcome, send what follows), retrying failures that retrying can fix — an
+ * unreachable backend or broker — with backoff for up to `rt.storeRetryMs`. Resolves with
+ * `undefined` once written, or with the last error (permanent at once, transient once time is up
+ * or the worker is closing).
+ */
+async function persist(rt: WorkerRuntime, message: TaskMessage, what: string, write: () => Promise<void> | undefined): Promise<unknown> {
+  const backoff = new Backoff(100, 5000);
+  const deadline = Date.now() + rt.storeRetryMs;
+  for (;;) {
+    try {
+      await write();
+      return undefined;
+    } catch (error) {
+      if (isPermanent(error) || Date.now() >= deadline || rt.closing.aborted) return error;
+      const retryInMs = backoff.next();
+      rt.logger.warn({ taskId: message.headers.id, task: message.headers.task, err: error, retryInMs }, `could not ${what}; retrying`);
+      await pause(retryInMs, rt.closing);
+    }
+  }
+}
+
+/**
+ * Errors retrying cannot fix: tq's own refusals (too big, unsupported, misconfigured) and
+ * programming errors such as a result JSON cannot hold. Everything else (driver errors, lost
+ * connections) is taken as transient.
+ */
+function isPermanent(error: unknown): boolean {
+  if (TqError.is(error)) return error.code !== 'TQ_BROKER_CONNECTION';
+  return error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
+}
+
+/**
+ * The task's outcome could not be stored or sent: never report it wrongly, give the message back
+ * so the task runs again (at-least-once), and say so loudly.
+ */
+async function giveBack(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown): Promise<void> {
+  rt.logger.error(
+    { taskId: message.headers.id, task: message.headers.task, err: error },
+    `the outcome of task ${message.headers.task} could not be stored or sent within ${rt.storeRetryMs} ms; returning the message so it runs again`,
+  );
+  await delivery
+    .nack({ requeue: true })
+    .catch((e: unknown) =>
+      rt.logger.error(
+        { taskId: message.headers.id, err: e },
+        'could not return the message either; it comes back after its visibility timeout',
+      ),
+    );
 }
 
 /** `revoked` (known here) or `expired` when the task must not run; asked on receipt and again at its start. */

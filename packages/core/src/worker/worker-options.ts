@@ -16,10 +16,21 @@ export interface WorkerOptions {
   prefetchMultiplier?: number;
   /** Node name in events and results. Default `tq<pid>@<hostname>`. */
   hostname?: string;
-  /** Received messages larger than this are dead-lettered. Default: the broker's `maxMessageBytes`. */
+  /**
+   * Received messages (as they travel, envelope included) larger than this are dead-lettered.
+   * Default: a body of the broker's `maxMessageBytes` base64-encoded in its envelope, so anything a
+   * producer could send is accepted.
+   */
   maxPayloadBytes?: number;
   /** Store STARTED when an attempt begins (one more backend write per task). Default false, like Celery. */
   trackStarted?: boolean;
+  /**
+   * How long storing a task's outcome (its result, failure or revocation; the next chain step;
+   * its chord part; its retry message) is retried while the result backend or broker is
+   * unreachable. After that the message goes back to the broker and the task runs again: a task
+   * that ran is never stored as failed. Default 30 s: longer than a typical failover.
+   */
+  storeRetryMs?: number;
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
 }

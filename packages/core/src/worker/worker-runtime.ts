@@ -25,6 +25,8 @@ export interface WorkerRuntime {
   readonly rateLimiters: Map<string, RateLimiter>;
   readonly maxPayloadBytes: number;
   readonly trackStarted: boolean;
+  /** How long storing an outcome is retried before the message is given back; see `WorkerOptions.storeRetryMs`. */
+  readonly storeRetryMs: number;
   /** Aborted once `close()` began: nothing new starts, and waits for a rate limit or an eta end. */
   readonly closing: AbortSignal;
 }

@@ -5,6 +5,7 @@ import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
 import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
 import type { Attempt } from './attempt.js';
 import { handleDelivery } from './handle-delivery.js';
+import { ProcessGuard } from './process-guard.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
@@ -12,6 +13,17 @@ import type { WorkerEvents } from './worker-events.js';
 import type { WorkerHost } from './worker-host.js';
 import type { WorkerOptions } from './worker-options.js';
 import type { WorkerRuntime } from './worker-runtime.js';
+
+/** Room for the envelope around a body: headers, properties, kombu's keys. */
+const ENVELOPE_ROOM_BYTES = 64 * 1024;
+
+/**
+ * The largest message a worker accepts by default: a body at the broker's `maxMessageBytes` as it
+ * travels (base64 in a kombu envelope, the largest encoding any transport uses).
+ */
+function travellingSize(maxBodyBytes: number): number {
+  return Math.ceil(maxBodyBytes / 3) * 4 + ENVELOPE_ROOM_BYTES;
+}
 
 /** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
 const DEFAULT_PREFETCH_MULTIPLIER = 4;
@@ -73,15 +85,24 @@ export class Worker {
       revoked: new RevokedIds(),
       running: new Map<string, Attempt>(),
       rateLimiters: new Map<string, RateLimiter>(),
-      maxPayloadBytes: this.options.maxPayloadBytes ?? broker.capabilities.maxMessageBytes,
+      maxPayloadBytes: this.options.maxPayloadBytes ?? travellingSize(broker.capabilities.maxMessageBytes),
       trackStarted: this.options.trackStarted ?? false,
+      storeRetryMs: this.options.storeRetryMs ?? 30_000,
       closing: this.stop.signal,
     };
     this.runtime = runtime;
-    this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
-    this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
-      prefetch: this.concurrency * (this.options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER),
-    });
+    ProcessGuard.acquire(logger);
+    try {
+      this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
+      this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
+        prefetch: this.concurrency * (this.options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER),
+      });
+    } catch (error) {
+      ProcessGuard.release(logger);
+      await this.stopControl?.();
+      this.runtime = undefined;
+      throw error;
+    }
     this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
   }
 
@@ -119,6 +140,7 @@ export class Worker {
       await this.whenDrained();
     }
     clearTimeout(timer);
+    ProcessGuard.release(runtime.logger);
     await this.stopControl?.();
     this.events.emit('worker-offline', { hostname: this.hostname });
   }
