@@ -5,6 +5,7 @@ import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { AttemptEvent } from '../runtime/runtime-hooks.js';
 import type { Delivery } from '../spec/broker.js';
+import { READY_STATES } from '../spec/result-backend.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
 import type { Task } from '../task/task.js';
@@ -42,6 +43,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   const h = message.headers;
   let stopped = whyNotRun(rt, message) ?? (readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
   if (stopped) return revoke(rt, delivery, message, stopped);
+  if (delivery.deliveryCount > 1 && (await alreadyDone(rt, message))) return delivery.ack();
   let waited = false;
   if (h.eta) {
     const due = Date.parse(h.eta) - Date.now();
@@ -274,6 +276,23 @@ async function giveBack(rt: WorkerRuntime, delivery: Delivery, message: TaskMess
         'could not return the message either; it comes back after its visibility timeout',
       ),
     );
+}
+
+/**
+ * A redelivered task whose final state is already stored ran to the end before (its worker died
+ * before the ack, or the ack was lost): it does not run again (Celery's
+ * `worker_deduplicate_successful_tasks`, for every final state). Only for redeliveries, so the
+ * usual path reads nothing; not for chord members, whose part may not have been counted yet.
+ */
+async function alreadyDone(rt: WorkerRuntime, message: TaskMessage): Promise<boolean> {
+  if (!rt.backend || message.body[2].chord) return false;
+  const meta = await rt.backend.get(message.headers.id).catch(() => undefined);
+  if (!meta || !READY_STATES.has(meta.status)) return false;
+  rt.logger.info(
+    { taskId: message.headers.id, task: message.headers.task, state: meta.status },
+    'redelivered task already finished; not run again',
+  );
+  return true;
 }
 
 /** `revoked` (known here) or `expired` when the task must not run; asked on receipt and again at its start. */

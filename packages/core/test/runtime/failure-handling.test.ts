@@ -83,3 +83,52 @@ describe('one careless task does not kill the worker', () => {
     expect(after).toBe(2);
   }, 40_000);
 });
+
+describe('a redelivered task that already finished does not run again', () => {
+  it('its worker died before the ack: the stored SUCCESS stands and the body does not run twice', async () => {
+    const broker = new MemoryBroker({ name: `dedup-${Math.random()}`, visibilityTimeoutMs: 200 });
+    const backend = new MemoryResultBackend({ name: `dedup-${Math.random()}` });
+    const app = createApp({ broker, backend });
+    apps.push(app);
+    let runs = 0;
+    const work = app.task('work', async () => {
+      runs++;
+      return 'done';
+    });
+    const result = await work.delay();
+    // A worker that stored SUCCESS and died before acking: simulated by a bare consumer that
+    // never settles, and the record written as that worker would have.
+    const dying = new MemoryBroker({ name: (broker as unknown as { config: { name: string } }).config.name, visibilityTimeoutMs: 200 });
+    await dying.connect();
+    let held = 0;
+    const subscription = await dying.consume(
+      ['celery'],
+      async () => {
+        held++;
+        await new Promise(() => {});
+      },
+      { prefetch: 1 },
+    );
+    await expect.poll(() => held).toBe(1);
+    await subscription.close();
+    const runtimeBackend = await app.resultBackend();
+    await runtimeBackend.set(result.id, {
+      status: 'SUCCESS',
+      result: 'done before',
+      traceback: null,
+      children: [],
+      date_done: new Date().toISOString(),
+      task_id: result.id,
+    });
+    const size = async () => (await app.broker()).size('celery');
+    await expect.poll(size, { timeout: 5000 }).toBe(1); // back after the visibility timeout
+    const worker = app.worker();
+    await worker.start();
+    await expect.poll(size, { timeout: 5000 }).toBe(0);
+    await worker.close();
+    expect(await size()).toBe(0); // acked, not held: a held message would be back after close()
+    await dying.close();
+    expect(runs).toBe(0);
+    expect(await result.get({ timeoutMs: 1000 })).toBe('done before');
+  });
+});
