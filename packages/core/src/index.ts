@@ -22,6 +22,7 @@ export { currentTask, type TaskContext } from './task/task-context.js';
 export type { TaskOptions } from './task/task-options.js';
 export type { TaskRegistry } from './task/task-registry.js';
 export { Backoff } from './transport/backoff.js';
+export { checkUrlParams } from './transport/check-url-params.js';
 export { handOff } from './transport/hand-off.js';
 export { numberParam } from './transport/number-param.js';
 export { positiveNumber } from './transport/positive-number.js';

@@ -1,4 +1,5 @@
 import type { TransportModule } from '../spec/transport-module.js';
+import { checkUrlParams } from '../transport/check-url-params.js';
 import { numberParam } from '../transport/number-param.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryResultBackend } from './memory-result-backend.js';
@@ -14,13 +15,18 @@ import { MemoryResultBackend } from './memory-result-backend.js';
  */
 export const memoryTransport: TransportModule = {
   schemes: ['memory'],
-  createBroker: (url) =>
-    new MemoryBroker({
+  createBroker: (url) => {
+    checkUrlParams(url, ['visibilityTimeoutMs', 'maxMessageBytes']);
+    return new MemoryBroker({
       name: nameOf(url),
       visibilityTimeoutMs: numberParam(url, 'visibilityTimeoutMs'),
       maxMessageBytes: numberParam(url, 'maxMessageBytes'),
-    }),
-  createResultBackend: (url) => new MemoryResultBackend({ name: nameOf(url), expiresMs: numberParam(url, 'expiresMs') }),
+    });
+  },
+  createResultBackend: (url) => {
+    checkUrlParams(url, ['expiresMs']);
+    return new MemoryResultBackend({ name: nameOf(url), expiresMs: numberParam(url, 'expiresMs') });
+  },
 };
 
 function nameOf(url: URL): string | undefined {
