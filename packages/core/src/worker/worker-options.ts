@@ -18,7 +18,7 @@ export interface WorkerOptions {
   hostname?: string;
   /**
    * Received messages (as they travel, envelope included) larger than this are dead-lettered.
-   * Default: a body of the broker's `maxMessageBytes` base64-encoded in its envelope, so anything a
+   * Default: twice the broker's `maxMessageBytes` plus room for headers (base64 envelopes), so anything a
    * producer could send is accepted.
    */
   maxPayloadBytes?: number;

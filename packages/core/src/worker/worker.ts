@@ -19,10 +19,11 @@ const ENVELOPE_ROOM_BYTES = 64 * 1024;
 
 /**
  * The largest message a worker accepts by default: a body at the broker's `maxMessageBytes` as it
- * travels (base64 in a kombu envelope, the largest encoding any transport uses).
+ * travels. Twice the body covers every encoding a transport uses (base64 in a kombu envelope is
+ * 4/3; SQS base64-encodes that envelope again, 16/9), plus room for headers.
  */
 function travellingSize(maxBodyBytes: number): number {
-  return Math.ceil(maxBodyBytes / 3) * 4 + ENVELOPE_ROOM_BYTES;
+  return 2 * maxBodyBytes + ENVELOPE_ROOM_BYTES;
 }
 
 /** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
