@@ -35,7 +35,7 @@ export class AttemptContext implements TaskContext {
     this.headers = h;
   }
 
-  /** Fail this attempt with an error its code raised but never handled (see `ProcessGuard`). */
+  /** Fail this attempt with an error its code raised but never handled (see `processGuard`). */
   crash(error: unknown): boolean {
     return this.attempt.crash(error);
   }

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import { maybeCurrentTask } from '../task/task-context.js';
 import { AttemptContext } from './attempt-context.js';
 
+/** Loggers of the running workers: the handlers are installed while there is at least one. */
+const users = new Set<Logger>();
+
 /**
  * Keeps one careless task from killing the worker (and every worker after it that receives the
  * same message). While a worker runs, unhandled rejections and uncaught exceptions are caught:
@@ -9,39 +12,42 @@ import { AttemptContext } from './attempt-context.js';
  * task's code fails THAT attempt (stored as its FAILURE, the message settled as usual); an error
  * no task can be blamed for is logged and the worker keeps running. See ADR 18.
  */
-export class ProcessGuard {
-  private static users = new Set<Logger>();
-
+export const processGuard = {
   /** Start guarding for a worker (reference counted: the handlers go when the last worker stops). */
-  static acquire(logger: Logger): void {
-    if (ProcessGuard.users.size === 0) {
-      process.on('unhandledRejection', ProcessGuard.onUnhandledRejection);
-      process.on('uncaughtException', ProcessGuard.onUncaughtException);
+  acquire(logger: Logger): void {
+    if (users.size === 0) {
+      process.on('unhandledRejection', onUnhandledRejection);
+      process.on('uncaughtException', onUncaughtException);
     }
-    ProcessGuard.users.add(logger);
+    users.add(logger);
+  },
+
+  /** Stop guarding for the worker of `logger`. */
+  release(logger: Logger): void {
+    if (!users.delete(logger) || users.size > 0) return;
+    process.off('unhandledRejection', onUnhandledRejection);
+    process.off('uncaughtException', onUncaughtException);
+  },
+};
+
+function onUnhandledRejection(reason: unknown): void {
+  blame(reason, 'unhandled rejection');
+}
+
+function onUncaughtException(error: Error): void {
+  blame(error, 'uncaught exception');
+}
+
+function blame(error: unknown, what: string): void {
+  const logger = users.values().next().value as Logger | undefined;
+  const context = maybeCurrentTask();
+  if (context instanceof AttemptContext) {
+    const failed = context.crash(error);
+    logger?.error(
+      { err: error, taskId: context.id, task: context.name },
+      failed ? `${what} in task ${context.name}: the attempt fails with it` : `${what} in task ${context.name} after its attempt ended`,
+    );
+    return;
   }
-
-  static release(logger: Logger): void {
-    if (!ProcessGuard.users.delete(logger) || ProcessGuard.users.size > 0) return;
-    process.off('unhandledRejection', ProcessGuard.onUnhandledRejection);
-    process.off('uncaughtException', ProcessGuard.onUncaughtException);
-  }
-
-  private static readonly onUnhandledRejection = (reason: unknown): void => ProcessGuard.blame(reason, 'unhandled rejection');
-
-  private static readonly onUncaughtException = (error: Error): void => ProcessGuard.blame(error, 'uncaught exception');
-
-  private static blame(error: unknown, what: string): void {
-    const logger = ProcessGuard.users.values().next().value as Logger | undefined;
-    const context = maybeCurrentTask();
-    if (context instanceof AttemptContext) {
-      const failed = context.crash(error);
-      logger?.error(
-        { err: error, taskId: context.id, task: context.name },
-        failed ? `${what} in task ${context.name}: the attempt fails with it` : `${what} in task ${context.name} after its attempt ended`,
-      );
-      return;
-    }
-    logger?.error({ err: error }, `${what} outside any task; the worker keeps running`);
-  }
+  logger?.error({ err: error }, `${what} outside any task; the worker keeps running`);
 }

@@ -5,7 +5,7 @@ import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
 import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
 import type { Attempt } from './attempt.js';
 import { handleDelivery } from './handle-delivery.js';
-import { ProcessGuard } from './process-guard.js';
+import { processGuard } from './process-guard.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
@@ -92,14 +92,14 @@ export class Worker {
       closing: this.stop.signal,
     };
     this.runtime = runtime;
-    ProcessGuard.acquire(logger);
+    processGuard.acquire(logger);
     try {
       this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
       this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
         prefetch: this.concurrency * (this.options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER),
       });
     } catch (error) {
-      ProcessGuard.release(logger);
+      processGuard.release(logger);
       await this.stopControl?.();
       this.runtime = undefined;
       throw error;
@@ -141,7 +141,7 @@ export class Worker {
       await this.whenDrained();
     }
     clearTimeout(timer);
-    ProcessGuard.release(runtime.logger);
+    processGuard.release(runtime.logger);
     await this.stopControl?.();
     this.events.emit('worker-offline', { hostname: this.hostname });
   }
