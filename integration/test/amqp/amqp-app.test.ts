@@ -12,8 +12,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A client app and a worker app on the same RabbitMQ, rpc:// results to the client. */
-async function apps(queue: string) {
+/**
+ * A client app and a worker app on the same RabbitMQ, rpc:// results to the client. The client is
+ * connected (its reply queue declared) unless `connect` is false: the lazy path, where the app
+ * must declare it before its first send, has its own test below.
+ */
+async function apps(queue: string, connect = true) {
   const backend = new RpcResultBackend({ url: amqpUrl(), logger: quietLogger });
   const client = createApp({ broker: testBroker(), backend, defaultQueue: queue });
   const worker = createApp({
@@ -25,6 +29,7 @@ async function apps(queue: string) {
     await Promise.all([client.close(), worker.close()]);
     await deleteQueues([queue]);
   });
+  if (connect) await client.connect();
   return { client, worker };
 }
 
@@ -79,6 +84,25 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
     const retried = await tasks.flaky.delay('k1');
     expect(await retried.get({ timeoutMs: 10_000 })).toBe(3);
     expect(calls.get('k1')).toBe(3);
+  });
+
+  it('a reply sent before the caller first reads results is kept: the app declares its reply queue before it sends', async () => {
+    const queue = `tq-it-lazy-${randomUUID()}`;
+    const { client, worker } = await apps(queue, false);
+    const tasks = define(client, new Map());
+    define(worker, new Map());
+    const answered = new Set<string>();
+    worker.hooks.on('operation', (event) => {
+      if (event.component === 'backend' && event.operation === 'set' && event.phase === 'stop' && event.target) answered.add(event.target);
+    });
+    const w = worker.worker({ queues: [queue], concurrency: 1 });
+    await w.start();
+    cleanups.push(() => w.close());
+    const result = await tasks.add.delay(2, 3);
+    for (let i = 0; i < 200 && !answered.has(result.id); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(answered.has(result.id)).toBe(true);
+    // Only now does the client touch its result backend: the reply must be waiting in its queue.
+    expect(await result.get({ timeoutMs: 5_000 })).toBe(5);
   });
 
   it('a chain sent by the worker step by step reports its last result to the caller', async () => {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '@tq/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerRestartable, restartBroker } from '../../harness/index.js';
-import { amqpUrl, deleteQueues, testBroker } from './amqp-support.js';
+import { amqpUrl, captureLogger, deleteQueues, testBroker } from './amqp-support.js';
 
 process.env.TQ_LOG_LEVEL ??= 'fatal';
 const here = import.meta.dirname;
@@ -75,10 +75,11 @@ describe('amqp reliability', () => {
   }, 90_000);
 
   it.skipIf(!brokerRestartable('amqp'))(
-    'RabbitMQ restarted mid-run: nothing confirmed is lost, consumers resume, failed publishes are loud',
+    'RabbitMQ restarted mid-run: nothing confirmed is lost, consumers resume, the loss and reconnect are logged without the password',
     async () => {
       const queue = `tq-it-restart-${randomUUID()}`;
-      const app = createApp({ broker: testBroker({ publishTimeoutMs: 60_000 }), defaultQueue: queue });
+      const { logger, lines } = captureLogger();
+      const app = createApp({ broker: testBroker({ publishTimeoutMs: 60_000, logger }), defaultQueue: queue });
       cleanups.push(async () => {
         await app.close();
         await deleteQueues([queue]);
@@ -122,6 +123,15 @@ describe('amqp reliability', () => {
       // The control subscription came back too.
       await broker.control?.broadcast({ command: 'ping', arguments: { tag: 'after-restart' } });
       await waitFor(() => control.includes('after-restart'), 'a broadcast after the restart');
+
+      // Through the logger the broker was given: the loss and the reconnect, naming host:port only.
+      const { host, password } = new URL(amqpUrl());
+      expect(lines.some((line) => line.level === 'warn' && line.msg === `RabbitMQ at ${host}: connection lost; reconnecting`)).toBe(true);
+      expect(lines.some((line) => line.level === 'info' && line.msg === `RabbitMQ at ${host}: reconnected`)).toBe(true);
+      if (password)
+        expect(JSON.stringify(lines.map((line) => [line.msg, String((line.context as { err?: unknown }).err ?? '')]))).not.toContain(
+          password,
+        );
     },
     120_000,
   );

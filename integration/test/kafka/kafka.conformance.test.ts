@@ -1,11 +1,15 @@
-import { brokerConformance } from '@tq/conformance';
-import { KafkaBroker } from '@tq/kafka';
-import { deleteQueues, testBroker, testConfig } from './kafka-support.js';
+import { transportConformance } from '@tq/conformance';
+import type { KafkaBroker } from '@tq/kafka';
+import { brokerRestartable, restartBroker } from '../../harness/index.js';
+import { redisResults } from '../redis/redis-results.js';
+import { deleteQueues, testBroker } from './kafka-support.js';
 
-brokerConformance({
+// Kafka is no result backend: the task suite runs with Redis's (TRANSPORTS=kafka,redis).
+transportConformance({
   name: 'kafka',
-  capabilities: new KafkaBroker(testConfig()).capabilities,
   createBroker: ({ visibilityTimeoutMs }) => testBroker({ visibilityTimeoutMs }),
   publishRaw: (broker, queue, raw) => (broker as KafkaBroker).publishRaw(queue, raw),
   cleanup: deleteQueues,
+  pairWith: [redisResults()],
+  restart: brokerRestartable('kafka') ? () => restartBroker('kafka') : undefined,
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, MemoryResultBackend, TqError } from '@tq/core';
+import type { SqsBroker } from '@tq/sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteQueues, testBroker } from './sqs-test-support.js';
 
@@ -124,7 +125,7 @@ describe('sqs FIFO queues', () => {
     const keyed = standard.task('keyed', { queue: standardQueue }, async () => 1);
     await expect(keyed.applyAsync([], { orderingKey: 'k' })).rejects.toSatisfy((e) => TqError.is(e, 'TQ_UNSUPPORTED_CAPABILITY'));
     // The FIFO broker's queue is the .fifo one Celery would name itself.
-    expect(((await fifo.broker()) as unknown as { sqsQueueName(q: string): string }).sqsQueueName('celery')).toBe('celery.fifo');
+    expect(((await fifo.broker()).transport as SqsBroker).sqsQueueName('celery')).toBe('celery.fifo');
     await Promise.all([fifo.close(), standard.close()]);
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createApp, MemoryResultBackend } from '@tq/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reportMs } from '../../harness/timing.js';
 import { deleteQueues, endpoint, testBroker, testClient } from './sqs-test-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -138,7 +139,7 @@ describe('sqs reliability', () => {
     await Promise.all(apps.map((a) => a.close()));
   }, 60_000);
 
-  it('countdowns longer than the broker maximum hop: delivered on time, never early, with no worker holding them', async () => {
+  it('countdowns longer than the broker maximum hop: delivered on time, never early, with no worker holding them', async (context) => {
     const queue = `tq-sqs-hop-${Date.now()}`;
     queues.push(queue);
     // maxDelayMs 1 s stands in for SQS's 15 minutes: a 3.5 s countdown needs three hops.
@@ -159,6 +160,7 @@ describe('sqs reliability', () => {
     expect(worker.active()).toEqual([]);
     expect(await r.state()).toBe('PENDING');
     expect(await r.get({ timeoutMs: 10_000 })).toBe('ran');
+    await reportMs(context, 'send → run (countdown 3500 ms)', ranAt - sentAt);
     expect(ranAt - sentAt).toBeGreaterThanOrEqual(3490);
     expect(ranAt - sentAt).toBeLessThan(3500 + 2500);
     expect(events).toEqual(['received']);

@@ -1,6 +1,5 @@
-import { numberParam } from '@tq/core';
+import { type Logger, numberParam } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
-import type { AmqpLogger } from './logger.js';
 
 /** Configuration of an {@link AmqpBroker}. Give `url` or `connection`. */
 export interface AmqpBrokerConfig {
@@ -23,7 +22,11 @@ export interface AmqpBrokerConfig {
   queueArguments?: Record<string, unknown>;
   /** Levels of the delay ladder; the longest single delay is 2^levels - 1 ms. Default 32 (about 49 days). */
   delayLevels?: number;
-  /** Largest encoded body accepted. Default 16 MiB (RabbitMQ 3.10 allows up to 128 MiB: raise it there first). */
+  /**
+   * Largest encoded body (args, kwargs, embed) accepted; core refuses bigger ones before sending.
+   * AMQP sends headers and properties in their own frame, so the body may take all of it.
+   * Default 16 MiB (RabbitMQ 3.10 allows up to 128 MiB: raise it there first).
+   */
   maxMessageBytes?: number;
   /** How long a publish may wait for a (re)connection and its confirm before failing. Default 30 s. */
   publishTimeoutMs?: number;
@@ -35,8 +38,8 @@ export interface AmqpBrokerConfig {
   visibilityTimeoutMs?: number;
   /** Fanout exchange of control broadcasts. Default `celery.pidbox`, so revokes reach Python workers too. */
   controlExchange?: string;
-  /** Where reconnects and server-closed channels are reported. Default: stderr. */
-  logger?: AmqpLogger;
+  /** Where connection loss, reconnects and server-closed channels are reported (the app's logger). Default: `defaultLogger()`. */
+  logger?: Logger;
 }
 
 /** Query parameters tq reads from an `amqp://` URL (the rest go to amqplib: `heartbeat`, `frameMax`, ...). */
@@ -67,15 +70,4 @@ export function brokerConfigFromUrl(url: URL): AmqpBrokerConfig {
 export function amqpUrl(url: URL): string {
   const scheme = url.protocol === 'amqps:' ? 'amqps:' : 'amqp:';
   return `${scheme}${url.href.slice(url.protocol.length)}`;
-}
-
-/** Redacts the password of a URL for messages. */
-export function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return 'the configured AMQP URL';
-  }
 }

@@ -5,7 +5,6 @@
  */
 export type { AmqpBrokerConfig } from './amqp-broker-config.js';
 export { AmqpBroker } from './broker/amqp-broker.js';
-export type { AmqpLogger } from './logger.js';
 export { RpcResultBackend } from './rpc/rpc-result-backend.js';
 export type { RpcResultBackendConfig } from './rpc/rpc-result-backend-config.js';
 export { transport } from './transport.js';

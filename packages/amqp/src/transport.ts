@@ -1,4 +1,4 @@
-import { ConfigurationError, type TransportModule } from '@tq/core';
+import { ConfigurationError, numberParam, type TransportModule } from '@tq/core';
 import { amqpUrl, brokerConfigFromUrl } from './amqp-broker-config.js';
 import { AmqpBroker } from './broker/amqp-broker.js';
 import { RpcResultBackend } from './rpc/rpc-result-backend.js';
@@ -16,11 +16,11 @@ import { RpcResultBackend } from './rpc/rpc-result-backend.js';
  */
 export const transport: TransportModule = {
   schemes: ['amqp', 'amqps', 'rpc'],
-  createBroker(url) {
+  createBroker(url, { logger }) {
     if (url.protocol === 'rpc:') throw new ConfigurationError("'rpc://' is a result backend only; use amqp:// for the broker.");
-    return new AmqpBroker(brokerConfigFromUrl(url));
+    return new AmqpBroker({ ...brokerConfigFromUrl(url), logger });
   },
-  createResultBackend(url) {
+  createResultBackend(url, { logger }) {
     if (url.protocol !== 'rpc:') {
       throw new ConfigurationError(
         `'${url.protocol}//' is a broker; the RabbitMQ result backend is rpc:// (e.g. rpc://guest:guest@localhost:5672//).`,
@@ -32,14 +32,10 @@ export const transport: TransportModule = {
       );
     }
     const rest = new URL(url.href);
-    const expires = rest.searchParams.get('expiresMs');
+    const expiresMs = numberParam(rest, 'expiresMs');
     const persistent = rest.searchParams.get('persistent');
     rest.searchParams.delete('expiresMs');
     rest.searchParams.delete('persistent');
-    return new RpcResultBackend({
-      url: amqpUrl(rest),
-      ...(expires === null ? {} : { expiresMs: Number(expires) }),
-      persistent: persistent === 'true' || persistent === '1',
-    });
+    return new RpcResultBackend({ url: amqpUrl(rest), expiresMs, persistent: persistent === 'true' || persistent === '1', logger });
   },
 };

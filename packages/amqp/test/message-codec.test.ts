@@ -1,4 +1,4 @@
-import { createTaskMessage, GZIP_COMPRESSION } from '@tq/core';
+import { createTaskMessage, encodedBodyOf, GZIP_COMPRESSION } from '@tq/core';
 import type { MessageProperties } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../src/message/decode-message.js';
@@ -59,6 +59,13 @@ describe('AMQP message mapping (spec §3.2)', () => {
     expect(encoded.options.headers?.group_index).toEqual({ '!': 'int', value: 300 });
   });
 
+  it("sends the bytes core's size check encoded, without encoding the body again", () => {
+    const checked = encodedBodyOf(message);
+    const sent = encodeMessage(message).content;
+    expect(sent.buffer).toBe(checked.buffer);
+    expect(sent.byteLength).toBe(checked.byteLength);
+  });
+
   it('round-trips, leaving transport headers out of the task headers', () => {
     const encoded = encodeMessage(message);
     const decoded = decodeMessage(encoded.content, received(encoded, { 'x-death': [{ count: 1 }], 'x-tq-delivery-count': 2 }));
@@ -75,10 +82,10 @@ describe('AMQP message mapping (spec §3.2)', () => {
     expect(decodeMessage(encoded.content, received(encoded)).message?.body).toEqual(zipped.body);
   });
 
-  it('drops the broker TTL on the delay ladder only', () => {
+  it('sends no broker TTL: an expired task reaches a worker, which stores REVOKED instead of RabbitMQ dropping it unseen', () => {
     const expiring = { ...message, properties: { ...message.properties, expiration: '300000' } };
-    expect(encodeMessage(expiring).options.expiration).toBe('300000');
-    expect(encodeMessage(expiring, { keepExpiration: false }).options.expiration).toBeUndefined();
+    expect(encodeMessage(expiring).options.expiration).toBeUndefined();
+    expect(encodeMessage(expiring).options.headers?.expires).toBe(expiring.headers.expires);
   });
 
   it('hands undecodable bytes back with a decode error instead of throwing', () => {

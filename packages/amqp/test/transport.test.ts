@@ -1,12 +1,15 @@
+import { defaultLogger, TqError } from '@tq/core';
 import { describe, expect, it } from 'vitest';
 import { brokerConfigFromUrl } from '../src/amqp-broker-config.js';
 import { AmqpBroker, RpcResultBackend, transport } from '../src/index.js';
 
+const context = { logger: defaultLogger() };
+
 describe('transport', () => {
   it('serves amqp, amqps and rpc', () => {
     expect(transport.schemes).toEqual(['amqp', 'amqps', 'rpc']);
-    expect(transport.createBroker?.(new URL('amqp://guest:guest@localhost:5672//'))).toBeInstanceOf(AmqpBroker);
-    expect(transport.createResultBackend?.(new URL('rpc://guest:guest@localhost:5672//'))).toBeInstanceOf(RpcResultBackend);
+    expect(transport.createBroker?.(new URL('amqp://guest:guest@localhost:5672//'), context)).toBeInstanceOf(AmqpBroker);
+    expect(transport.createResultBackend?.(new URL('rpc://guest:guest@localhost:5672//'), context)).toBeInstanceOf(RpcResultBackend);
   });
 
   it("reads tq's URL parameters and leaves amqplib's", () => {
@@ -35,9 +38,25 @@ describe('transport', () => {
 
   it('refuses what cannot work, clearly', () => {
     const is = (fn: () => unknown) => expect(fn).toThrow(expect.objectContaining({ code: 'TQ_CONFIGURATION' }));
-    is(() => transport.createResultBackend?.(new URL('rpc://')));
-    is(() => transport.createBroker?.(new URL('rpc://h')));
+    is(() => transport.createResultBackend?.(new URL('rpc://'), context));
+    is(() => transport.createResultBackend?.(new URL('rpc://h?expiresMs=soon'), context));
+    is(() => transport.createBroker?.(new URL('rpc://h'), context));
     is(() => new AmqpBroker({ url: 'amqp://x', queueType: 'quorum', maxPriority: 10 }));
     is(() => new AmqpBroker({}));
+    is(() => new AmqpBroker({ url: 'amqp://x', publishTimeoutMs: Number.POSITIVE_INFINITY }));
+    is(() => new AmqpBroker({ url: 'amqp://x', maxMessageBytes: 1.5 }));
+    is(() => new RpcResultBackend({ url: 'amqp://x', expiresMs: 0 }));
+  });
+
+  it('names host:port in connection errors, never the password', async () => {
+    const broker = new AmqpBroker({ url: 'amqp://tq:s3cret@127.0.0.1:1//', logger: context.logger });
+    const error = await broker.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(TqError.is(error, 'TQ_BROKER_CONNECTION')).toBe(true);
+    expect((error as Error).message).toContain('RabbitMQ at 127.0.0.1:1');
+    expect((error as Error).message).not.toContain('s3cret');
+    await broker.close();
   });
 });

@@ -1,3 +1,4 @@
+import type { Logger } from '@tq/core';
 import type { KafkaClient } from './client/kafka-client.js';
 import type { KafkajsClientOptions } from './client/kafkajs-client.js';
 
@@ -8,7 +9,12 @@ export interface KafkaBrokerConfig {
   /** Your own client (kafkajs or another library behind {@link KafkaClient}); tq never disconnects it. */
   client?: KafkaClient;
   /** Passed to the kafkajs client tq creates (clientId, logLevel, ssl, sasl, ...). */
-  kafkajs?: Omit<KafkajsClientOptions, 'brokers'>;
+  kafkajs?: Omit<KafkajsClientOptions, 'brokers' | 'logger'>;
+  /**
+   * Where consumer errors, reconnects and kafkajs's own warnings go (with the seed brokers' host:port).
+   * `kafka://` URLs get the app's logger. Default `defaultLogger()`.
+   */
+  logger?: Logger;
   /** Consumer group of a queue: `groupPrefix + queue`. Default `tq.`. */
   groupPrefix?: string;
   /** Partitions of the topics tq creates (queue, delay tiers, dead letters). Default 6. */
@@ -40,10 +46,20 @@ export interface KafkaBrokerConfig {
    * waiting, or done but behind an unfinished one). At this many the partition pauses. Default 1000.
    */
   maxUncommitted?: number;
-  /** Largest encoded message accepted. Default 1,000,000 bytes (Kafka's 1 MiB batch limit, less headroom). */
+  /**
+   * Largest encoded task body (args, kwargs, embed) accepted; core refuses bigger ones before
+   * sending. A record is the kombu envelope around it (the body base64: 4/3 of it, plus headers):
+   * tq creates its topics with `max.message.bytes` and fetches with room for that. Default 750,000,
+   * whose records fit Kafka's default 1 MiB `message.max.bytes` (topics made elsewhere).
+   */
   maxMessageBytes?: number;
 }
 
 /** The config with every default applied. */
 export type ResolvedKafkaBrokerConfig = Required<Omit<KafkaBrokerConfig, 'client' | 'kafkajs'>> &
   Pick<KafkaBrokerConfig, 'client' | 'kafkajs'>;
+
+/** The largest record a body of `maxMessageBytes` makes: its base64 in the envelope, plus 64 KiB for headers. */
+export function maxRecordBytes(maxMessageBytes: number): number {
+  return Math.ceil((maxMessageBytes * 4) / 3) + 65_536;
+}

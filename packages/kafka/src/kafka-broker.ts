@@ -6,21 +6,23 @@ import {
   type ConsumeOptions,
   type DeadLetter,
   type DeliveryHandler,
+  defaultLogger,
+  type Logger,
   type OutgoingMessage,
-  PayloadTooLargeError,
   type PublishOptions,
+  positiveNumber,
   type Subscription,
   type TaskMessage,
   toEnvelope,
 } from '@tq/core';
 import type { KafkaClient, OutgoingRecord, TopicSpec } from './client/kafka-client.js';
 import { KafkajsClient } from './client/kafkajs-client.js';
-import type { KafkaBrokerConfig, ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
+import { type KafkaBrokerConfig, maxRecordBytes, type ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
 import { KafkaSubscription, type SubscriptionContext } from './kafka-subscription.js';
 import { HEADER } from './record-headers.js';
 import { type QueueTopics, queueTopics, tierFor } from './topics.js';
 
-const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs'> = {
+const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs' | 'logger'> = {
   brokers: ['127.0.0.1:9092'],
   groupPrefix: 'tq.',
   partitions: 6,
@@ -32,8 +34,20 @@ const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs'> = {
   rebalanceTimeoutMs: 60_000,
   maxWaitMs: 250,
   maxUncommitted: 1000,
-  maxMessageBytes: 1_000_000,
+  maxMessageBytes: 750_000,
 };
+
+/** Positive settings, and which of them are counts (whole numbers). */
+const POSITIVE = {
+  partitions: true,
+  visibilityTimeoutMs: false,
+  sessionTimeoutMs: false,
+  heartbeatIntervalMs: false,
+  rebalanceTimeoutMs: false,
+  maxWaitMs: false,
+  maxUncommitted: true,
+  maxMessageBytes: true,
+} as const;
 
 /**
  * The `kafka://` broker. A queue is a topic (`<queue>`, created with the configured partitions
@@ -52,14 +66,15 @@ const DEFAULTS: Omit<ResolvedKafkaBrokerConfig, 'client' | 'kafkajs'> = {
  * uncommitted, and forwards them to the queue topic when due. Dead letters go to `<queue>.tq-dead`
  * with the reason in record headers. No priorities; no broadcast (revokes go through the result
  * backend).
+ *
+ * Core's runtime wraps it (connect/close once, publish and consume checks, logging): this class
+ * moves records. Its `close()` runs only after a successful `connect()`.
  */
 export class KafkaBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
   private readonly config: ResolvedKafkaBrokerConfig;
-  private client: KafkaClient | undefined;
-  private readonly ownsClient: boolean;
-  private connecting: Promise<void> | undefined;
-  private connected = false;
+  private readonly client: KafkaClient;
+  private readonly logger: Logger;
   private readonly ensured = new Map<string, Promise<QueueTopics>>();
   private readonly subscriptions = new Set<KafkaSubscription>();
   private outbox: { records: OutgoingRecord[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -68,8 +83,9 @@ export class KafkaBroker implements Broker {
 
   constructor(config: KafkaBrokerConfig = {}) {
     this.config = resolveConfig(config);
-    this.client = config.client;
-    this.ownsClient = config.client === undefined;
+    this.logger = this.config.logger.child({ transport: 'kafka', brokers: this.config.brokers.join(',') });
+    // No I/O: kafkajs connects in connect().
+    this.client = config.client ?? new KafkajsClient({ ...this.config.kafkajs, brokers: this.config.brokers, logger: this.logger });
     const tiers = this.config.delayTiersMs;
     this.capabilities = {
       // Tiered delay topics: emulated on a log that has no delayed delivery of its own.
@@ -89,27 +105,17 @@ export class KafkaBroker implements Broker {
     };
   }
 
-  connect(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connecting ??= (async () => {
-      this.client ??= new KafkajsClient({ ...this.config.kafkajs, brokers: this.config.brokers });
-      try {
-        await this.client.connect();
-      } catch (cause) {
-        throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, {
-          cause,
-        });
-      }
-      this.connected = true;
-    })().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.connecting;
+  async connect(): Promise<void> {
+    try {
+      await this.client.connect();
+    } catch (cause) {
+      throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
   }
 
   async close(options: { force?: boolean } = {}): Promise<void> {
-    if (!this.connected && !this.connecting) return;
-    await this.connecting?.catch(() => {});
     const subscriptions = [...this.subscriptions];
     if (options.force) {
       await Promise.all(subscriptions.map((s) => withTimeout(s.stop(), 5000)));
@@ -118,47 +124,34 @@ export class KafkaBroker implements Broker {
       await Promise.all(subscriptions.map((s) => s.stopped()));
       await Promise.allSettled([...this.sending]);
     }
-    this.connected = false;
     this.ensured.clear();
-    if (this.ownsClient) {
-      await this.client?.disconnect();
-      this.client = undefined;
-    }
+    if (!this.config.client) await this.client.disconnect();
   }
 
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
-    this.requireConnected();
     const record = this.encode(queue, message, options);
     await this.topics(queue);
     await this.send([record]);
   }
 
-  /** One produce request for the lot; every message is checked before anything is sent. */
+  /** One produce request for the lot. */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
-    this.requireConnected();
     const records = messages.map((m) => this.encode(m.queue, m.message, m.options ?? {}));
     await Promise.all([...new Set(messages.map((m) => m.queue))].map((queue) => this.topics(queue)));
     await this.send(records);
   }
 
   /**
-   * Put bytes on a queue as they are, without encoding or checks beyond the size limit. For tests
-   * and tools: this is how a poison message (one that does not decode) gets in.
+   * Put bytes on a queue as they are, without encoding or checks. For tests and tools: this is how
+   * a poison message (one that does not decode) gets in.
    */
   async publishRaw(queue: string, raw: Uint8Array | string, options: { orderingKey?: string } = {}): Promise<void> {
-    this.requireConnected();
     const value = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
-    this.checkSize(value, `Raw message for queue ${queue}`);
     const topics = await this.topics(queue);
     await this.send([{ topic: topics.main, key: keyOf(options.orderingKey), value }]);
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    this.requireConnected();
-    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
-      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
-    }
-    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
     const topics = await Promise.all([...new Set(queues)].map((queue) => this.topics(queue)));
     const subscription = new KafkaSubscription(topics, handler, options.prefetch, this.context());
     this.subscriptions.add(subscription);
@@ -185,10 +178,9 @@ export class KafkaBroker implements Broker {
     for (const subscription of this.subscriptions) {
       for (const consumer of subscription.consumers) if (consumer.topics.queue === queue) consumer.dropWaiting();
     }
-    const client = this.live();
     await Promise.all(
       census.bounds.map(({ topic, highs }) =>
-        client.deleteRecords(
+        this.client.deleteRecords(
           topic,
           highs.filter((h) => h.high > 0).map((h) => ({ partition: h.partition, offset: h.high })),
         ),
@@ -201,7 +193,7 @@ export class KafkaBroker implements Broker {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const topics = await this.topics(queue);
     await this.drainSends(); // read this process's own dead-letter writes
-    const records = await this.live().read(topics.dead, Number.MAX_SAFE_INTEGER);
+    const records = await this.client.read(topics.dead, Number.MAX_SAFE_INTEGER);
     // Oldest first: a topic has no order across partitions, the records' timestamps do.
     records.sort((a, b) => a.timestamp - b.timestamp);
     return records.slice(0, limit).map((record) => ({
@@ -215,14 +207,14 @@ export class KafkaBroker implements Broker {
   async deleteQueue(queue: string): Promise<void> {
     const topics = queueTopics(queue, this.config.delayTiersMs);
     this.ensured.delete(queue);
-    await this.live().deleteTopics([topics.main, ...topics.delays.map((d) => d.topic), topics.dead]);
+    await this.client.deleteTopics([topics.main, ...topics.delays.map((d) => d.topic), topics.dead]);
   }
 
   private async census(
     queue: string,
   ): Promise<{ total: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
     const topics = await this.topics(queue);
-    const client = this.live();
+    const client = this.client;
     const groupId = `${this.config.groupPrefix}${queue}`;
     const local = new Map(this.localParts(queue).map((p) => [`${p.window.topic}/${p.window.partition}`, p]));
     let total = 0;
@@ -257,11 +249,9 @@ export class KafkaBroker implements Broker {
   private context(): SubscriptionContext {
     return {
       config: this.config,
-      client: this.live(),
+      client: this.client,
       send: (records) => this.send(records),
-      report: (error) => {
-        if (process.env.TQ_LOG_LEVEL !== 'silent') console.warn(`[tq/kafka] ${error.message}`);
-      },
+      report: (error, what) => this.logger.warn({ err: error }, `${what}: ${error.message}`),
       onStopped: (subscription) => this.subscriptions.delete(subscription),
     };
   }
@@ -272,16 +262,14 @@ export class KafkaBroker implements Broker {
     if (!ready) {
       const topics = queueTopics(queue, this.config.delayTiersMs);
       const { partitions, replicationFactor, maxMessageBytes } = this.config;
-      const config = { 'max.message.bytes': String(maxMessageBytes + 65_536) };
+      const config = { 'max.message.bytes': String(maxRecordBytes(maxMessageBytes)) };
       const specs: TopicSpec[] = [topics.main, ...topics.delays.map((d) => d.topic), topics.dead].map((name) => ({
         name,
         partitions,
         replicationFactor,
         config,
       }));
-      ready = this.live()
-        .ensureTopics(specs)
-        .then(() => topics);
+      ready = this.client.ensureTopics(specs).then(() => topics);
       this.ensured.set(queue, ready);
       ready.catch(() => this.ensured.delete(queue));
     }
@@ -289,10 +277,8 @@ export class KafkaBroker implements Broker {
   }
 
   private encode(queue: string, message: TaskMessage, options: PublishOptions): OutgoingRecord {
-    if (options.priority !== undefined) throw new ConfigurationError('The Kafka broker has no priorities (capabilities.priority is false)');
     const topics = queueTopics(queue, this.config.delayTiersMs);
     const value = Buffer.from(toEnvelope(message, { queue }), 'utf8');
-    this.checkSize(value, `Message ${message.headers.id} (${message.headers.task})`);
     const key = keyOf(options.orderingKey);
     const delayMs = options.delayMs ?? 0;
     if (delayMs <= 0) return { topic: topics.main, key, value };
@@ -314,17 +300,15 @@ export class KafkaBroker implements Broker {
         this.outboxScheduled = false;
         const batch = this.outbox;
         this.outbox = [];
-        const sent = this.live()
-          .produce(batch.flatMap((b) => b.records))
-          .then(
-            () => {
-              for (const b of batch) b.resolve();
-            },
-            (error: unknown) => {
-              for (const b of batch)
-                b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
-            },
-          );
+        const sent = this.client.produce(batch.flatMap((b) => b.records)).then(
+          () => {
+            for (const b of batch) b.resolve();
+          },
+          (error: unknown) => {
+            for (const b of batch)
+              b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
+          },
+        );
         this.sending.add(sent);
         void sent.finally(() => this.sending.delete(sent));
       });
@@ -337,20 +321,6 @@ export class KafkaBroker implements Broker {
       await Promise.allSettled([...this.sending]);
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private checkSize(value: Buffer, what: string): void {
-    const limit = this.capabilities.maxMessageBytes;
-    if (value.byteLength > limit) throw new PayloadTooLargeError(what, value.byteLength, limit);
-  }
-
-  private requireConnected(): void {
-    if (!this.connected) throw new BrokerConnectionError('The Kafka broker is not connected: call connect() first');
-  }
-
-  private live(): KafkaClient {
-    if (!this.client) throw new BrokerConnectionError('The Kafka broker is not connected: call connect() first');
-    return this.client;
   }
 }
 
@@ -367,20 +337,9 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 }
 
 function resolveConfig(config: KafkaBrokerConfig): ResolvedKafkaBrokerConfig {
-  const resolved = { ...DEFAULTS, ...stripUndefined(config) } as ResolvedKafkaBrokerConfig;
-  const positive = [
-    'partitions',
-    'visibilityTimeoutMs',
-    'sessionTimeoutMs',
-    'heartbeatIntervalMs',
-    'rebalanceTimeoutMs',
-    'maxWaitMs',
-    'maxUncommitted',
-    'maxMessageBytes',
-  ] as const;
-  for (const name of positive) {
-    const value = resolved[name];
-    if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`KafkaBroker ${name} must be a positive number, got ${value}`);
+  const resolved = { ...DEFAULTS, logger: config.logger ?? defaultLogger(), ...stripUndefined(config) } as ResolvedKafkaBrokerConfig;
+  for (const [name, integer] of Object.entries(POSITIVE) as [keyof typeof POSITIVE, boolean][]) {
+    resolved[name] = positiveNumber('KafkaBroker', name, config[name], DEFAULTS[name], { integer });
   }
   const tiers = resolved.delayTiersMs;
   if (tiers.length === 0 || tiers.some((t, i) => !Number.isSafeInteger(t) || t <= 0 || (i > 0 && t <= (tiers[i - 1] as number)))) {

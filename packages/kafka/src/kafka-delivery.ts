@@ -1,12 +1,22 @@
 import { type Delivery, fromEnvelope, MessageDecodeError, type NackOptions, type TaskMessage } from '@tq/core';
 import type { OutgoingRecord } from './client/kafka-client.js';
-import type { KafkaSubscription, SubscriptionContext } from './kafka-subscription.js';
 import type { WindowEntry } from './partition-window.js';
-import type { OwnedPartition, QueueConsumer } from './queue-consumer.js';
+import type { OwnedPartition, QueueConsumer, QueueConsumerContext } from './queue-consumer.js';
 import { HEADER } from './record-headers.js';
 import { tierFor } from './topics.js';
 
 const COMPLETED = Promise.resolve();
+
+/**
+ * What a delivery tells when it settles: its subscription. Declared here, not imported from
+ * kafka-subscription.ts, which creates deliveries (no import cycle).
+ */
+export interface SettleListener {
+  settled(delivery: KafkaDelivery): void;
+}
+
+/** What a delivery uses of its subscription's context. */
+export type DeliveryContext = Pick<QueueConsumerContext, 'config' | 'send'>;
 
 /**
  * One record handed to a handler. The first settle call wins. Settling a delivery whose partition
@@ -23,12 +33,12 @@ export class KafkaDelivery implements Delivery {
   private settled = false;
 
   constructor(
-    private readonly subscription: KafkaSubscription,
+    private readonly subscription: SettleListener,
     private readonly consumer: QueueConsumer,
     private readonly part: OwnedPartition,
     private readonly entry: WindowEntry,
     readonly deliveryCount: number,
-    private readonly ctx: SubscriptionContext,
+    private readonly ctx: DeliveryContext,
   ) {
     this.queue = consumer.topics.queue;
     // The record's own bytes (each fetch decodes into fresh buffers), not a copy: a copy per message

@@ -39,5 +39,5 @@ export function parseKafkaUrl(url: URL): KafkaBrokerConfig {
 /** `kafka://` for `createApp({ broker })`. Kafka is a broker only: results go to redis:// or memory://. */
 export const kafkaTransport: TransportModule = {
   schemes: ['kafka'],
-  createBroker: (url) => new KafkaBroker(parseKafkaUrl(url)),
+  createBroker: (url, { logger }) => new KafkaBroker({ ...parseKafkaUrl(url), logger }),
 };

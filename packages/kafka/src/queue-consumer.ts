@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GroupConsumer, IncomingRecord, KafkaClient, OutgoingRecord } from './client/kafka-client.js';
-import type { ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
+import { maxRecordBytes, type ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
 import { PartitionWindow, type WindowEntry } from './partition-window.js';
 import { HEADER, intHeader } from './record-headers.js';
 import { assignSticky, decodeMemberState, encodeMemberState, type MemberState } from './sticky-assignment.js';
@@ -14,8 +14,8 @@ export interface QueueConsumerContext {
   send(records: OutgoingRecord[]): Promise<void>;
   /** Records arrived or a slot freed: hand out work soon. */
   wake(): void;
-  /** A consumer error nobody awaits. */
-  report(error: Error): void;
+  /** A consumer error nobody awaits (`what`: where it happened). */
+  report(error: Error, what: string): void;
 }
 
 /** One owned partition of the queue topic or of one of its delay topics. */
@@ -71,7 +71,7 @@ export class QueueConsumer {
       rebalanceTimeoutMs: config.rebalanceTimeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       maxWaitMs: config.maxWaitMs,
-      maxBytesPerPartition: Math.max(1_048_576, config.maxMessageBytes + 65_536),
+      maxBytesPerPartition: Math.max(1_048_576, maxRecordBytes(config.maxMessageBytes)),
       assignor: {
         name: 'tq-sticky',
         userData: () => encodeMemberState(this.memberState()),
@@ -111,7 +111,7 @@ export class QueueConsumer {
         this.rebalancing = true;
       },
       onRecords: (topic, partition, records) => this.onRecords(topic, partition, records),
-      onError: (error) => this.ctx.report(error),
+      onError: (error) => this.ctx.report(error, `consumer group ${this.groupId}`),
     });
   }
 
@@ -322,7 +322,7 @@ export class QueueConsumer {
     try {
       await this.ctx.send([{ topic: this.topics.main, key: entry.record.key, value: entry.record.value, headers }]);
     } catch (error) {
-      this.ctx.report(error as Error);
+      this.ctx.report(error as Error, `forwarding a delayed record to ${this.topics.main} (retrying in 1 s)`);
       if (part.window.alive && !this.stopping) entry.timer = setTimeout(() => void this.forward(part, entry), 1000);
       return;
     }

@@ -1,5 +1,5 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
-import { ConfigurationError } from '@tq/core';
+import { ConfigurationError, type Logger } from '@tq/core';
 
 /** Configuration of an {@link SqsBroker}. */
 export interface SqsBrokerConfig {
@@ -42,9 +42,12 @@ export interface SqsBrokerConfig {
   /** Base64-encode the kombu envelope (kombu's `sqs_base64_encoding`, default true). */
   base64?: boolean;
   /**
-   * Largest encoded message accepted (MessageBody plus attributes), checked before sending.
-   * Default 262 144 (256 KiB: SQS's long-standing limit, and what other SQS-compatible servers
-   * take); raise it to 1 048 576 on AWS, which accepts 1 MiB since August 2025.
+   * Largest encoded task body (args, kwargs, embed) accepted; core refuses bigger ones before
+   * sending. SQS carries it in the kombu envelope (the body base64: 4/3 of it, plus headers),
+   * base64-encoded again with `base64`, so an SQS message is about 16/9 of the body. Default: what
+   * fits SQS's 256 KiB (its long-standing limit, and what other SQS-compatible servers take) with
+   * {@link ENVELOPE_HEADROOM} for the envelope's headers and tq's attributes: 141 312 (190 464
+   * without `base64`). On AWS, which takes 1 MiB since August 2025, up to 583 680 (780 288).
    */
   maxMessageBytes?: number;
   /** Longest single delay (DelaySeconds), at most SQS's 15 minutes; longer countdowns hop. Default 900 000. */
@@ -64,10 +67,11 @@ export interface SqsBrokerConfig {
     maxReceiveCount?: number;
   };
   /**
-   * Called with errors nobody awaits (a failed receive, say; the consumer retries with backoff).
-   * Default: one line on stderr, repeated messages at most once a minute.
+   * Where errors nobody awaits go (a failed receive, say: the consumer retries with backoff), with
+   * the endpoint; a message repeated within a minute goes at `debug`. `sqs://` URLs get the app's
+   * logger. Default `defaultLogger()`.
    */
-  onError?(error: Error): void;
+  logger?: Logger;
   /** Messages without an `orderingKey` on a FIFO broker go to this MessageGroupId. Default: their task id (no ordering, full parallelism). */
   defaultMessageGroupId?: string;
 }
@@ -82,6 +86,8 @@ export interface ResolvedSqsBrokerConfig {
   maxReceivesPerQueue: number | undefined;
   base64: boolean;
   maxMessageBytes: number;
+  /** The largest SQS message (body plus attributes) a body of `maxMessageBytes` makes. */
+  maxSqsBytes: number;
   maxDelayMs: number;
   ackBatchWindowMs: number;
   createQueues: boolean;
@@ -94,6 +100,24 @@ export interface ResolvedSqsBrokerConfig {
 export const MAX_VISIBILITY_SECONDS = 43_200;
 /** SQS's ceiling on DelaySeconds: 15 minutes. */
 export const MAX_DELAY_MS = 900_000;
+/** SQS's message limit until August 2025, and other SQS-compatible servers' (ElasticMQ's). */
+const SQS_MESSAGE_BYTES = 262_144;
+/** AWS's message limit since August 2025. */
+const AWS_MESSAGE_BYTES = 1_048_576;
+/** Room in an SQS message for the envelope's headers and properties and tq's attributes. */
+const ENVELOPE_HEADROOM = 8192;
+
+/** The largest SQS message a body of `bodyBytes` makes: base64 in the envelope, headroom, base64 again with `base64`. */
+function sqsBytesFor(bodyBytes: number, base64: boolean): number {
+  const envelope = Math.ceil((bodyBytes * 4) / 3) + ENVELOPE_HEADROOM;
+  return base64 ? Math.ceil((envelope * 4) / 3) : envelope;
+}
+
+/** The largest body whose SQS message fits `sqsBytes` (the inverse of {@link sqsBytesFor}). */
+function bodyBytesFor(sqsBytes: number, base64: boolean): number {
+  const envelope = base64 ? Math.floor((sqsBytes * 3) / 4) : sqsBytes;
+  return Math.floor(((envelope - ENVELOPE_HEADROOM) * 3) / 4);
+}
 
 /** Fills in defaults and rejects impossible values with a message saying what is allowed. */
 export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig {
@@ -107,6 +131,13 @@ export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig 
   if (maxReceiveCount !== undefined && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)) {
     throw new ConfigurationError(`SqsBroker deadLetter.maxReceiveCount must be an integer 1–1000, got ${maxReceiveCount}`);
   }
+  const base64 = config.base64 ?? true;
+  const maxMessageBytes = integerIn(
+    'maxMessageBytes',
+    config.maxMessageBytes ?? bodyBytesFor(SQS_MESSAGE_BYTES, base64),
+    1024,
+    bodyBytesFor(AWS_MESSAGE_BYTES, base64),
+  );
   return {
     fifo: config.fifo ?? false,
     queueNamePrefix: config.queueNamePrefix ?? '',
@@ -115,8 +146,9 @@ export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig 
     waitTimeSeconds: integerIn('waitTimeSeconds', config.waitTimeSeconds ?? 10, 0, 20),
     maxReceivesPerQueue:
       config.maxReceivesPerQueue === undefined ? undefined : integerIn('maxReceivesPerQueue', config.maxReceivesPerQueue, 1, 100),
-    base64: config.base64 ?? true,
-    maxMessageBytes: integerIn('maxMessageBytes', config.maxMessageBytes ?? 262_144, 1024, 1_048_576),
+    base64,
+    maxMessageBytes,
+    maxSqsBytes: sqsBytesFor(maxMessageBytes, base64),
     maxDelayMs: integerIn('maxDelayMs', config.maxDelayMs ?? MAX_DELAY_MS, 1000, MAX_DELAY_MS),
     ackBatchWindowMs: integerIn('ackBatchWindowMs', config.ackBatchWindowMs ?? 10, 0, 10_000),
     createQueues: config.createQueues ?? true,

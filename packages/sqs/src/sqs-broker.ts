@@ -12,16 +12,15 @@ import {
   type Broker,
   type BrokerCapabilities,
   BrokerConnectionError,
-  ConfigurationError,
   type ConsumeOptions,
   type DeadLetter,
   type DeliveryHandler,
+  defaultLogger,
+  type Logger,
   type OutgoingMessage,
-  PayloadTooLargeError,
   type PublishOptions,
   type Subscription,
   type TaskMessage,
-  UnsupportedCapabilityError,
 } from '@tq/core';
 import { Batcher } from './batcher.js';
 import { type OutgoingSqsMessage, sqsId, sqsText, stringAttributes } from './outgoing.js';
@@ -53,24 +52,27 @@ const DEAD_LETTER_READ_SECONDS = 30;
  * Every call that can carry 10 messages does: publishes made in the same event-loop turn share a
  * SendMessageBatch, receives ask for 10 once there is room for 10, acks wait a few ms for company
  * in a DeleteMessageBatch, and visibility changes (nacks, heartbeats) are batched the same way.
+ *
+ * Core's runtime wraps it (connect/close once, capability and size checks, consume checks,
+ * heartbeats, logging): this class moves messages.
  */
 export class SqsBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
   private readonly settings: ResolvedSqsBrokerConfig;
   private readonly queues: SqsQueues;
-  private sqs: SQSClient | undefined;
-  private connected = false;
-  private closing: Promise<void> | undefined;
+  private client: SQSClient | undefined;
+  private logger: Logger;
   private readonly consumers = new Set<SqsConsumer>();
   private readonly sends: Batcher<OutgoingSqsMessage>;
   private readonly deletes: Batcher<string>;
   private readonly visibility: Batcher<{ receiptHandle: string; seconds: number }>;
   private readonly operations: DeliveryOperations;
-  private readonly reportError: (error: Error) => void;
+  private readonly recentErrors = new Map<string, number>();
   private lastDeadLetterOrder = 0;
 
   constructor(private readonly config: SqsBrokerConfig = {}) {
     this.settings = resolveConfig(config);
+    this.logger = (config.logger ?? defaultLogger()).child({ transport: 'sqs' });
     const fifo = this.settings.fifo;
     this.capabilities = {
       // DelaySeconds, whole seconds (rounded up), at most 15 minutes; FIFO queues have no per-message delay.
@@ -87,10 +89,10 @@ export class SqsBroker implements Broker {
       batchPublish: true,
       maxMessageBytes: this.settings.maxMessageBytes,
     };
-    this.queues = new SqsQueues(() => this.client(), this.settings);
+    this.queues = new SqsQueues(() => this.sqs, this.settings);
     this.sends = new Batcher({
       maxItems: BATCH_SIZE,
-      maxBytes: this.settings.maxMessageBytes,
+      maxBytes: this.settings.maxSqsBytes,
       sizeOf: (m) => m.bytes,
       window: 'tick',
       serial: fifo,
@@ -106,7 +108,6 @@ export class SqsBroker implements Broker {
       window: this.settings.ackBatchWindowMs,
       send: (url, items) => this.visibilityBatch(url, items),
     });
-    this.reportError = config.onError ?? throttledStderr();
     this.operations = {
       maxDelayMs: this.settings.maxDelayMs,
       deleteMessage: (url, handle) => this.deletes.add(url, handle),
@@ -114,6 +115,12 @@ export class SqsBroker implements Broker {
       resend: (delivery, delaySeconds) => this.resend(delivery, delaySeconds),
       deadLetter: (delivery, reason) => this.moveToDeadLetters(delivery, reason),
     };
+  }
+
+  /** The client: the user's, or one tq creates on first use (SQS has no connection to open). */
+  private get sqs(): SQSClient {
+    this.client ??= this.config.client ?? new SQSClient(this.config.clientConfig ?? {});
+    return this.client;
   }
 
   /** Strictly increasing µs timestamps for {@link DEAD_ORDER_ATTRIBUTE}. */
@@ -127,12 +134,12 @@ export class SqsBroker implements Broker {
     return this.queues.info(queue).sqsName;
   }
 
-  /** Creates the SQS client (no network I/O: SQS has no connection; the first call shows whether it is reachable). */
+  /**
+   * No network I/O (SQS has no connection; the first call shows whether it is reachable): names
+   * the endpoint in the logger, so errors logged later say where they went.
+   */
   async connect(): Promise<void> {
-    if (this.closing) await this.closing;
-    if (this.connected) return;
-    this.sqs = this.config.client ?? new SQSClient(this.config.clientConfig ?? {});
-    this.connected = true;
+    this.logger = this.logger.child({ endpoint: await endpointOf(this.sqs) });
   }
 
   /**
@@ -140,26 +147,29 @@ export class SqsBroker implements Broker {
    * acks, then destroys the client tq created (never one passed in). `force` aborts the polls and
    * does not wait.
    */
-  close(options: { force?: boolean } = {}): Promise<void> {
-    if (!this.connected) return this.closing ?? Promise.resolve();
-    this.connected = false;
-    this.closing = this.shutdown(options.force ?? false).finally(() => {
-      this.closing = undefined;
-    });
-    return this.closing;
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    const consumers = [...this.consumers];
+    this.consumers.clear();
+    for (const consumer of consumers) {
+      if (options.force) consumer.abort();
+      else await consumer.close();
+    }
+    if (!options.force) {
+      await Promise.all(consumers.map((c) => c.finished));
+      await Promise.all([this.sends.flush(), this.deletes.flush(), this.visibility.flush()]);
+    }
+    if (!this.config.client) this.client?.destroy();
   }
 
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
-    this.requireConnected();
     const info = this.queues.info(queue);
     const outgoing = this.encode(info, message, options);
     const url = await this.queues.url(info);
     await this.sends.add(url, outgoing);
   }
 
-  /** Checks and encodes every message before sending any (all or nothing on size); then SendMessageBatch, 10 a call. */
+  /** SendMessageBatch, 10 a call (and at most the size SQS takes per call). */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
-    this.requireConnected();
     const infos = messages.map((m) => this.queues.info(m.queue));
     const outgoing = messages.map((m, i) => this.encode(infos[i] as QueueInfo, m.message, m.options ?? {}));
     const urls = await Promise.all(infos.map((info) => this.queues.url(info)));
@@ -167,28 +177,20 @@ export class SqsBroker implements Broker {
   }
 
   /**
-   * Puts bytes on a queue as they are (no envelope, no checks but the size): for tests and tools,
-   * e.g. a poison message. Text goes as the body; bytes (and text SQS would refuse) go
-   * base64-encoded, as kombu sends everything, and arrive as `Delivery.raw` unchanged.
+   * Puts bytes on a queue as they are (no envelope, no checks): for tests and tools, e.g. a poison
+   * message. Text goes as the body; bytes (and text SQS would refuse) go base64-encoded, as kombu
+   * sends everything, and arrive as `Delivery.raw` unchanged.
    */
   async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
-    this.requireConnected();
     const info = this.queues.info(queue);
     const body = rawSqsBody(raw);
     const bytes = Buffer.byteLength(body);
-    if (bytes > this.settings.maxMessageBytes)
-      throw new PayloadTooLargeError(`Raw message for SQS queue ${info.sqsName}`, bytes, this.settings.maxMessageBytes);
     const id = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const url = await this.queues.url(info);
     await this.sends.add(url, { body, bytes, ...(info.fifo ? { groupId: id, deduplicationId: id } : {}) });
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    this.requireConnected();
-    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
-      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
-    }
-    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
     const infos = [...new Set(queues)].map((q) => this.queues.info(q));
     // Resolve (and create) the queues first, so a wrong name or missing permission fails here, not in a poll.
     await Promise.all(infos.map((info) => this.queues.url(info)));
@@ -200,7 +202,7 @@ export class SqsBroker implements Broker {
         receive: (url, info, max, signal) => this.receive(url, info, max, signal),
         release: (url, handles) =>
           Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).then(() => {}),
-        onError: this.reportError,
+        onError: (error) => this.report(error),
       },
       {
         queues: infos,
@@ -218,13 +220,12 @@ export class SqsBroker implements Broker {
 
   /** PurgeQueue; returns how many messages were waiting (ready + delayed) just before. */
   async purge(queue: string): Promise<number> {
-    this.requireConnected();
     const info = this.queues.info(queue);
     const url = await this.queues.existingUrl(info.sqsName);
     if (!url) return 0;
     const waiting = await this.waiting(url, info);
     try {
-      await this.client().send(new PurgeQueueCommand({ QueueUrl: url }));
+      await this.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
     } catch (error) {
       if (isQueueMissing(error)) return 0;
       throw sqsError(`PurgeQueue(${info.sqsName}) (SQS allows one purge per queue every 60 s)`, error);
@@ -234,7 +235,6 @@ export class SqsBroker implements Broker {
 
   /** ApproximateNumberOfMessages + ApproximateNumberOfMessagesDelayed (exact on ElasticMQ, approximate on AWS). */
   async size(queue: string): Promise<number> {
-    this.requireConnected();
     const info = this.queues.info(queue);
     const url = await this.queues.existingUrl(info.sqsName);
     return url ? this.waiting(url, info) : 0;
@@ -246,14 +246,13 @@ export class SqsBroker implements Broker {
    * SQS moved there by a RedrivePolicy have none and say so.
    */
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
-    this.requireConnected();
     const info = this.queues.info(queue);
     const url = await this.queues.existingUrl(this.queues.deadLetterName(info));
     if (!url || limit <= 0) return [];
     const read = new Map<string, Message>();
     try {
       while (read.size < limit) {
-        const { Messages = [] } = await this.client().send(
+        const { Messages = [] } = await this.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: url,
             MaxNumberOfMessages: Math.min(BATCH_SIZE, limit - read.size),
@@ -273,7 +272,7 @@ export class SqsBroker implements Broker {
     } finally {
       const handles = [...read.values()].map((m) => m.ReceiptHandle as string);
       await Promise.all(handles.map((h) => this.visibility.add(url, { receiptHandle: h, seconds: 0 }))).catch((error: unknown) =>
-        this.reportError(sqsError('making dead letters visible again', error)),
+        this.report(sqsError('making dead letters visible again', error)),
       );
     }
     // Oldest first: reading a queue (and making its messages visible again) reorders it. tq's own
@@ -290,66 +289,19 @@ export class SqsBroker implements Broker {
     }));
   }
 
-  private async shutdown(force: boolean): Promise<void> {
-    const consumers = [...this.consumers];
-    this.consumers.clear();
-    for (const consumer of consumers) {
-      if (force) consumer.abort();
-      else await consumer.close();
-    }
-    if (!force) {
-      await Promise.all(consumers.map((c) => c.finished));
-      await Promise.all([this.sends.flush(), this.deletes.flush(), this.visibility.flush()]);
-    }
-    if (!this.config.client) this.sqs?.destroy();
-    this.sqs = undefined;
+  /** An error nobody awaits, at `warn`; the same message again within a minute at `debug`. */
+  private report(error: Error): void {
+    const now = Date.now();
+    const repeated = (this.recentErrors.get(error.message) ?? Number.NEGATIVE_INFINITY) > now - 60_000;
+    if (!repeated) this.recentErrors.set(error.message, now);
+    this.logger[repeated ? 'debug' : 'warn']({ err: error }, error.message);
   }
 
-  private client(): SQSClient {
-    if (!this.sqs) throw new BrokerConnectionError('The SQS broker is not connected: call connect() first');
-    return this.sqs;
-  }
-
-  private requireConnected(): void {
-    if (!this.connected) throw new BrokerConnectionError('The SQS broker is not connected: call connect() first');
-  }
-
+  /** The SQS message: core checked the options against the capabilities (no delay on FIFO, no priority, ...). */
   private encode(info: QueueInfo, message: TaskMessage, options: PublishOptions): OutgoingSqsMessage {
-    const name = message.headers.task;
-    if (options.priority !== undefined) {
-      throw new UnsupportedCapabilityError(
-        'priority',
-        `SQS has no priorities; remove 'priority' from the call of '${name}' (or use a queue per priority).`,
-      );
-    }
-    if (options.orderingKey !== undefined && !info.fifo) {
-      throw new UnsupportedCapabilityError(
-        'ordering',
-        `Standard SQS queues do not order messages; use a FIFO broker (fifo: true) for 'orderingKey' on '${name}'.`,
-      );
-    }
-    const delayMs = options.delayMs ?? 0;
-    if (delayMs > 0 && info.fifo) {
-      throw new UnsupportedCapabilityError(
-        'delay',
-        `SQS FIFO queues cannot delay single messages, so '${name}' cannot have a countdown, eta or retry backoff here.`,
-      );
-    }
-    if (delayMs > this.settings.maxDelayMs) {
-      throw new ConfigurationError(
-        `SQS delays at most ${this.settings.maxDelayMs} ms per message, got ${delayMs} for '${name}' (core hops longer delays).`,
-      );
-    }
     const body = encodeSqsBody(message, info.name, this.settings.base64);
-    const bytes = Buffer.byteLength(body);
-    if (bytes > this.settings.maxMessageBytes) {
-      throw new PayloadTooLargeError(
-        `Message ${message.headers.id} (${name}) for SQS queue ${info.sqsName}`,
-        bytes,
-        this.settings.maxMessageBytes,
-      );
-    }
-    const outgoing: OutgoingSqsMessage = { body, bytes };
+    const outgoing: OutgoingSqsMessage = { body, bytes: Buffer.byteLength(body) };
+    const delayMs = options.delayMs ?? 0;
     if (delayMs > 0) outgoing.delaySeconds = Math.ceil(delayMs / 1000);
     if (info.fifo) {
       const id = message.headers.id;
@@ -361,7 +313,7 @@ export class SqsBroker implements Broker {
   }
 
   private async receive(url: string, info: QueueInfo, max: number, signal: AbortSignal): Promise<Message[]> {
-    const { Messages = [] } = await this.client().send(
+    const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
         MaxNumberOfMessages: max,
@@ -377,7 +329,7 @@ export class SqsBroker implements Broker {
 
   private async waiting(url: string, info: QueueInfo): Promise<number> {
     try {
-      const { Attributes = {} } = await this.client().send(
+      const { Attributes = {} } = await this.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: url,
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'],
@@ -411,7 +363,7 @@ export class SqsBroker implements Broker {
       [REASON_ATTRIBUTE]: '',
     });
     // The reason gets whatever room the size limit leaves (a message at the limit keeps a short one).
-    const room = Math.max(0, Math.min(16_384, this.settings.maxMessageBytes - bodyBytes - fixed.bytes));
+    const room = Math.max(0, Math.min(16_384, this.settings.maxSqsBytes - bodyBytes - fixed.bytes));
     const { attributes, bytes } = stringAttributes({
       [REASON_ATTRIBUTE]: sqsText(reason, room) || '(reason cut: no room left under the size limit)',
       [QUEUE_ATTRIBUTE]: info.name,
@@ -429,7 +381,7 @@ export class SqsBroker implements Broker {
 
   private async sendBatch(url: string, items: readonly OutgoingSqsMessage[]): Promise<readonly (Error | undefined)[]> {
     return this.withEntryRetries('SendMessageBatch', items, async (indexes) => {
-      const { Failed = [] } = await this.client().send(
+      const { Failed = [] } = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: url,
           Entries: indexes.map((i) => {
@@ -451,7 +403,7 @@ export class SqsBroker implements Broker {
 
   private async deleteBatch(url: string, handles: readonly string[]): Promise<readonly (Error | undefined)[]> {
     return this.withEntryRetries('DeleteMessageBatch', handles, async (indexes) => {
-      const { Failed = [] } = await this.client().send(
+      const { Failed = [] } = await this.sqs.send(
         new DeleteMessageBatchCommand({ QueueUrl: url, Entries: indexes.map((i) => ({ Id: String(i), ReceiptHandle: handles[i] })) }),
       );
       return Failed;
@@ -463,7 +415,7 @@ export class SqsBroker implements Broker {
     items: readonly { receiptHandle: string; seconds: number }[],
   ): Promise<readonly (Error | undefined)[]> {
     return this.withEntryRetries('ChangeMessageVisibilityBatch', items, async (indexes) => {
-      const { Failed = [] } = await this.client().send(
+      const { Failed = [] } = await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: url,
           Entries: indexes.map((i) => ({ Id: String(i), ReceiptHandle: items[i]?.receiptHandle, VisibilityTimeout: items[i]?.seconds })),
@@ -510,13 +462,13 @@ export class SqsBroker implements Broker {
   }
 }
 
-/** Default `onError`: one stderr line per distinct message, repeated at most once a minute. */
-function throttledStderr(): (error: Error) => void {
-  const lastShown = new Map<string, number>();
-  return (error) => {
-    const now = Date.now();
-    if ((lastShown.get(error.message) ?? Number.NEGATIVE_INFINITY) > now - 60_000) return;
-    lastShown.set(error.message, now);
-    process.stderr.write(`[tq/sqs] ${error.message}\n`);
-  };
+/** Where the client sends: `host[:port]` of its endpoint, else AWS's for its region. */
+async function endpointOf(client: SQSClient): Promise<string> {
+  try {
+    const endpoint = await client.config.endpoint?.();
+    if (endpoint) return `${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}`;
+    return `sqs.${await client.config.region()}.amazonaws.com`;
+  } catch {
+    return 'unknown (no region configured)';
+  }
 }

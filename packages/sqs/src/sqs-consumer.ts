@@ -234,7 +234,10 @@ export class SqsConsumer implements Subscription, RequeueListener {
     }
   }
 
-  /** FIFO messages waiting behind their group's running one: keep them invisible meanwhile. */
+  /**
+   * FIFO messages waiting here behind their group's running one: keep them invisible meanwhile.
+   * Not core's heartbeat's job: that one extends deliveries handed out, and these are not yet.
+   */
   private extendWaiting(): void {
     for (const waiting of this.busyGroups.values()) {
       for (const d of waiting) {

@@ -18,7 +18,7 @@ import type { SqsBrokerConfig } from './sqs-broker-config.js';
  */
 export const sqsTransport: TransportModule = {
   schemes: ['sqs'],
-  createBroker: (url) => new SqsBroker(sqsConfigFromUrl(url)),
+  createBroker: (url, { logger }) => new SqsBroker({ ...sqsConfigFromUrl(url), logger }),
 };
 
 /** The broker configuration an `sqs://` URL stands for. */

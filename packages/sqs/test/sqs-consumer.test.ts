@@ -107,7 +107,8 @@ describe('SqsConsumer', () => {
       },
     });
     consumer.start();
-    await sleep(50);
+    // Checked while the handler holds its slot (1 s), however slowly the polls come.
+    await expect.poll(() => seen.length > 0 && sqs.requested.length > 1, { timeout: 900, interval: 5 }).toBe(true);
     expect(seen).toHaveLength(1);
     // Room for 3 more, not 4: it polls again instead of waiting for the handler.
     expect(sqs.requested.slice(1).every((n) => n === 3)).toBe(true);

@@ -1,5 +1,6 @@
+import { createTaskMessage, defaultLogger, encodedBodyOf } from '@tq/core';
 import { describe, expect, it } from 'vitest';
-import { SqsBroker, sqsConfigFromUrl, transport } from '../src/index.js';
+import { encodeSqsBody, SqsBroker, sqsConfigFromUrl, transport } from '../src/index.js';
 
 describe('sqs:// URLs', () => {
   it('host and port: an http endpoint, explicit credentials, region', () => {
@@ -25,25 +26,26 @@ describe('sqs:// URLs', () => {
 
   it('broker options from the query; bad values are refused', () => {
     const config = sqsConfigFromUrl(
-      new URL('sqs://h:1?fifo=true&queueNamePrefix=dev-&visibilityTimeout=60&waitTimeSeconds=20&maxReceiveCount=5&maxMessageBytes=1048576'),
+      new URL('sqs://h:1?fifo=true&queueNamePrefix=dev-&visibilityTimeout=60&waitTimeSeconds=20&maxReceiveCount=5&maxMessageBytes=500000'),
     );
     expect(config).toMatchObject({
       fifo: true,
       queueNamePrefix: 'dev-',
       visibilityTimeoutMs: 60_000,
       waitTimeSeconds: 20,
-      maxMessageBytes: 1_048_576,
+      maxMessageBytes: 500_000,
       deadLetter: { maxReceiveCount: 5 },
     });
     expect(() => sqsConfigFromUrl(new URL('sqs://h:1?waitTimeSeconds=soon'))).toThrow(/waitTimeSeconds/);
     expect(() => sqsConfigFromUrl(new URL('sqs://h:1?fifo=maybe'))).toThrow(/fifo/);
     expect(() => new SqsBroker({ waitTimeSeconds: 21 })).toThrow(/0–20/);
+    expect(() => new SqsBroker({ maxMessageBytes: 600_000 })).toThrow(/maxMessageBytes must be an integer 1024–583680/);
   });
 
   it('the transport module serves sqs:// with a broker and no result backend; no I/O until connect', () => {
     expect(transport.schemes).toEqual(['sqs']);
     expect(transport.createResultBackend).toBeUndefined();
-    expect(transport.createBroker?.(new URL('sqs://k:s@127.0.0.1:1'))).toBeInstanceOf(SqsBroker);
+    expect(transport.createBroker?.(new URL('sqs://k:s@127.0.0.1:1'), { logger: defaultLogger() })).toBeInstanceOf(SqsBroker);
   });
 
   it('capabilities: standard queues delay up to 15 minutes; FIFO queues order per key and cannot delay', () => {
@@ -57,8 +59,24 @@ describe('sqs:// URLs', () => {
       ordering: 'none',
       broadcast: false,
       batchPublish: true,
-      maxMessageBytes: 262_144,
+      maxMessageBytes: 141_312,
     });
     expect(new SqsBroker({ fifo: true }).capabilities).toMatchObject({ delay: false, ordering: 'per-key' });
+    expect(new SqsBroker({ fifo: true, maxDelayMs: 60_000 }).capabilities.delay).toBe(false);
+    expect(new SqsBroker({ base64: false }).capabilities.maxMessageBytes).toBe(190_464);
+  });
+
+  it('maxMessageBytes is a body limit: a body at it, with generous headers, still fits an SQS message of 256 KiB', () => {
+    const limit = new SqsBroker().capabilities.maxMessageBytes;
+    const withArg = (arg: string) =>
+      createTaskMessage({
+        task: 'proj.tasks.a_rather_long_task_name_as_python_modules_make_them',
+        id: crypto.randomUUID(),
+        args: [arg],
+        headers: { origin: 'gen12345@worker-host.example.internal', parent_id: crypto.randomUUID(), root_id: crypto.randomUUID() },
+      });
+    const message = withArg('x'.repeat(limit - encodedBodyOf(withArg('')).byteLength));
+    expect(encodedBodyOf(message).byteLength).toBe(limit);
+    expect(Buffer.byteLength(encodeSqsBody(message, 'celery', true))).toBeLessThanOrEqual(262_144);
   });
 });

@@ -1,23 +1,23 @@
 import {
   type Broker,
   type BrokerCapabilities,
-  BrokerConnectionError,
   ConfigurationError,
   type ConsumeOptions,
   type DeadLetter,
   type DeliveryHandler,
+  defaultLogger,
+  type Logger,
   type OutgoingMessage,
-  PayloadTooLargeError,
   type PublishOptions,
+  positiveNumber,
   type Subscription,
   type TaskMessage,
 } from '@tq/core';
 import type { ConsumeMessage } from 'amqplib';
-import { type AmqpBrokerConfig, describeUrl } from '../amqp-broker-config.js';
-import { AmqpConnection } from '../connection/amqp-connection.js';
+import type { AmqpBrokerConfig } from '../amqp-broker-config.js';
+import { type AmqpConnection, connectionOf } from '../connection/amqp-connection.js';
 import { ConfirmPublisher, type Outgoing } from '../connection/confirm-publisher.js';
 import { closeQuietly, openChannel } from '../connection/open-channel.js';
-import { stderrLogger } from '../logger.js';
 import { copyOptions } from '../message/copy-options.js';
 import { encodeMessage } from '../message/encode-message.js';
 import { TQ_DEAD_LETTER_QUEUE, TQ_DEAD_LETTER_REASON, TQ_DEAD_LETTERED_AT, TQ_DELIVERY_COUNT } from '../message/transport-headers.js';
@@ -40,6 +40,9 @@ const TQ_PRIORITY_LEVELS = 10;
  * attempt, `basic.qos` = the consume prefetch, priorities through `x-max-priority`, delays on a
  * TTL + dead-letter ladder (no plugin), dead-letter queues, revoke over Celery's pidbox fanout, and
  * recovery from connection loss (consumers resume; publishes retry until `publishTimeoutMs`).
+ *
+ * It only moves bytes: core's `RuntimeBroker` wraps it and owns connect/close ordering, publish
+ * checks (delay clamp, priority, size against `maxMessageBytes`) and consume validation.
  */
 export class AmqpBroker implements Broker, DeliveryOps {
   readonly capabilities: BrokerCapabilities;
@@ -52,14 +55,11 @@ export class AmqpBroker implements Broker, DeliveryOps {
   private readonly publishTimeoutMs: number;
   private readonly visibilityTimeoutMs: number;
   private readonly quorum: boolean;
+  private readonly logger: Logger;
 
-  constructor(private readonly config: AmqpBrokerConfig) {
-    if ((config.url === undefined) === (config.connection === undefined)) {
-      throw new ConfigurationError(
-        "AmqpBroker needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)",
-      );
-    }
-    const logger = config.logger ?? stderrLogger;
+  constructor(config: AmqpBrokerConfig) {
+    this.logger = config.logger ?? defaultLogger();
+    this.connection = connectionOf('AmqpBroker', 'RabbitMQ', config, this.logger);
     this.quorum = config.queueType === 'quorum';
     if (config.queueType !== undefined && config.queueType !== 'classic' && !this.quorum) {
       throw new ConfigurationError(`queueType must be 'classic' or 'quorum', got '${config.queueType}'`);
@@ -78,8 +78,13 @@ export class AmqpBroker implements Broker, DeliveryOps {
       throw new ConfigurationError('maxPriority cannot be used with quorum queues: RabbitMQ 3.10 quorum queues have no priorities');
     }
     this.ladder = new DelayLadder(config.delayLevels ?? DEFAULT_DELAY_LEVELS);
-    this.publishTimeoutMs = positive('publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
-    this.visibilityTimeoutMs = positive('visibilityTimeoutMs', config.visibilityTimeoutMs, DEFAULT_VISIBILITY_TIMEOUT_MS);
+    this.publishTimeoutMs = positiveNumber('AmqpBroker', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
+    this.visibilityTimeoutMs = positiveNumber(
+      'AmqpBroker',
+      'visibilityTimeoutMs',
+      config.visibilityTimeoutMs,
+      DEFAULT_VISIBILITY_TIMEOUT_MS,
+    );
     this.capabilities = {
       delay: { maxDelayMs: this.ladder.maxDelayMs, emulated: true },
       priority: maxPriority === undefined ? false : { levels: Math.min(maxPriority + 1, TQ_PRIORITY_LEVELS) },
@@ -91,15 +96,12 @@ export class AmqpBroker implements Broker, DeliveryOps {
       ordering: 'none',
       broadcast: true,
       batchPublish: true,
-      maxMessageBytes: positive('maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
+      // Core checks the encoded body against it; headers and properties travel in their own frame.
+      maxMessageBytes: positiveNumber('AmqpBroker', 'maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
+        integer: true,
+      }),
     };
-    const description = config.url ? `RabbitMQ at ${describeUrl(config.url)}` : 'RabbitMQ (connection passed in)';
-    this.connection = new AmqpConnection(
-      config.url ? { url: config.url } : { connection: config.connection as never },
-      logger,
-      description,
-    );
-    this.publisher = new ConfirmPublisher(this.connection, logger, this.publishTimeoutMs);
+    this.publisher = new ConfirmPublisher(this.connection, this.logger, this.publishTimeoutMs);
     this.topology = new Topology(
       this.connection,
       {
@@ -109,14 +111,14 @@ export class AmqpBroker implements Broker, DeliveryOps {
         ladder: this.ladder,
         waitMs: this.publishTimeoutMs,
       },
-      logger,
+      this.logger,
     );
     this.control = new AmqpControl(
       this.connection,
       this.topology,
       () => this.publisher,
       config.controlExchange ?? 'celery.pidbox',
-      logger,
+      this.logger,
       this.publishTimeoutMs,
     );
   }
@@ -127,7 +129,6 @@ export class AmqpBroker implements Broker, DeliveryOps {
 
   /** Consumers stop (RabbitMQ requeues unsettled deliveries); the publisher waits for its confirms unless `force`. */
   async close(options: { force?: boolean } = {}): Promise<void> {
-    if (!this.connection.isOpen) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.shutDown()));
     await this.control.close();
     await this.publisher.close(options.force ?? false);
@@ -136,26 +137,20 @@ export class AmqpBroker implements Broker, DeliveryOps {
   }
 
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
-    const outgoing = await this.prepare(queue, message, options);
-    await this.publisher.publish(outgoing);
+    await this.publisher.publish(await this.prepare(queue, message, options));
   }
 
-  /** Encodes and checks every message before sending any, then sends them back to back and waits for all confirms. */
+  /** Encodes every message and declares its queue before sending any, then sends them back to back and waits for all confirms. */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     const outgoing = await Promise.all(messages.map((m) => this.prepare(m.queue, m.message, m.options ?? {})));
     await this.publisher.publishAll(outgoing);
   }
 
-  async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    this.requireOpen();
-    if (!Number.isInteger(options.prefetch) || options.prefetch < 1 || options.prefetch > 65_535) {
-      throw new ConfigurationError(`consume() needs prefetch to be an integer 1–65535 (basic.qos), got ${options.prefetch}`);
-    }
-    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
-    const subscription = new AmqpSubscription(this.connection, this.topology, this, this.config.logger ?? stderrLogger, {
+  async consume(queues: readonly string[], handler: DeliveryHandler, { prefetch }: ConsumeOptions): Promise<Subscription> {
+    const subscription = new AmqpSubscription(this.connection, this.topology, this, this.logger, {
       queues,
       handler,
-      prefetch: options.prefetch,
+      prefetch,
       perConsumerPrefetch: this.quorum,
       graceMs: this.visibilityTimeoutMs,
       waitMs: this.publishTimeoutMs,
@@ -193,11 +188,7 @@ export class AmqpBroker implements Broker, DeliveryOps {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const name = deadLetterQueue(queue);
     if (!(await this.topology.exists(name))) return [];
-    const channel = await openChannel(
-      await this.connection.ready(this.publishTimeoutMs),
-      this.config.logger ?? stderrLogger,
-      'dead-letter reader',
-    );
+    const channel = await openChannel(await this.connection.ready(this.publishTimeoutMs), 'dead-letter reader', this.logger);
     try {
       const letters: DeadLetter[] = [];
       while (letters.length < limit) {
@@ -243,13 +234,8 @@ export class AmqpBroker implements Broker, DeliveryOps {
   }
 
   private async prepare(queue: string, message: TaskMessage, options: PublishOptions): Promise<Outgoing> {
-    this.requireOpen();
     const delayMs = options.delayMs ?? 0;
-    const encoded = encodeMessage(message, { priority: options.priority, keepExpiration: delayMs <= 0 });
-    const limit = this.capabilities.maxMessageBytes;
-    if (encoded.content.byteLength > limit) {
-      throw new PayloadTooLargeError(`Message ${message.headers.id} (${message.headers.task})`, encoded.content.byteLength, limit);
-    }
+    const encoded = encodeMessage(message, { priority: options.priority });
     if (delayMs > 0) {
       const routingKey = this.ladder.routingKey(queue, delayMs);
       await this.topology.ladder(queue);
@@ -262,20 +248,9 @@ export class AmqpBroker implements Broker, DeliveryOps {
 
   /** The queue, plus its ladder's level queues when the ladder exists. */
   private async waitingPlaces(queue: string): Promise<string[]> {
-    this.requireOpen();
     await this.topology.queue(queue);
     const top = this.ladder.levelQueue(queue, this.ladder.levels - 1);
     // The top level is declared last: if it exists, the whole ladder does.
     return (await this.topology.exists(top)) ? [queue, ...this.ladder.levelQueues(queue)] : [queue];
   }
-
-  private requireOpen(): void {
-    if (!this.connection.isOpen) throw new BrokerConnectionError('The AMQP broker is closed');
-  }
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive number, got ${value}`);
-  return value;
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ControlChannel, ControlMessage } from '@tq/core';
+import type { ControlChannel, ControlMessage, Logger } from '@tq/core';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import type { ConfirmPublisher } from '../connection/confirm-publisher.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
-import type { AmqpLogger } from '../logger.js';
 import type { Topology } from '../topology/topology.js';
 
 /** Celery's pidbox queue arguments (spec §3.1): unread broadcasts expire, an abandoned queue goes away. */
@@ -23,7 +22,7 @@ export class AmqpControl implements ControlChannel {
     private readonly topology: Topology,
     private readonly publisher: () => ConfirmPublisher,
     private readonly exchange: string,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
     private readonly waitMs: number,
   ) {}
 

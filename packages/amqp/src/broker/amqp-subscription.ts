@@ -1,13 +1,15 @@
-import { type DeliveryHandler, handOff, type Subscription } from '@tq/core';
+import { type DeliveryHandler, handOff, type Logger, type Subscription } from '@tq/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
-import type { AmqpLogger } from '../logger.js';
 import { decodeMessage } from '../message/decode-message.js';
 import type { Topology } from '../topology/topology.js';
 import { AmqpDelivery, type DeliverySource } from './amqp-delivery.js';
 import { deliveryCount } from './delivery-count.js';
 import type { DeliveryOps } from './delivery-ops.js';
+
+/** basic.qos counts in 16 bits; a larger prefetch is kept by the local count alone. */
+const MAX_QOS = 65_535;
 
 /** What one `consume()` call needs. */
 export interface AmqpSubscriptionConfig {
@@ -46,7 +48,7 @@ export class AmqpSubscription implements Subscription {
     connection: AmqpConnection,
     private readonly topology: Topology,
     private readonly ops: DeliveryOps,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
     private readonly config: AmqpSubscriptionConfig,
   ) {
     this.channel = new ResilientChannel(connection, logger, `consumer of ${config.queues.join(', ')}`, (channel) => this.setup(channel));
@@ -86,7 +88,7 @@ export class AmqpSubscription implements Subscription {
   }
 
   private async setup(channel: Channel): Promise<void> {
-    await channel.prefetch(this.config.prefetch, !this.config.perConsumerPrefetch);
+    await channel.prefetch(Math.min(this.config.prefetch, MAX_QOS), !this.config.perConsumerPrefetch);
     const tags: string[] = [];
     for (const queue of this.config.queues) {
       // The ladder too: retries and early etas come back through it, and declaring it (dozens of

@@ -1,8 +1,7 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerConnectionError } from '@tq/core';
+import { Backoff, BrokerConnectionError, ConfigurationError, type Logger } from '@tq/core';
 import { type ChannelModel, connect } from 'amqplib';
-import type { AmqpLogger } from '../logger.js';
 
 /** Where the connection comes from: a URL tq dials (and redials), or the user's own connection. */
 export type ConnectionSource = { url: string } | { connection: ChannelModel };
@@ -13,55 +12,73 @@ export interface AmqpConnectionEvents {
   reconnected: [ChannelModel];
 }
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
+/** Delays between attempts to get a connection or channel back: 100 ms doubling to 5 s. */
+export function reconnectBackoff(): Backoff {
+  return new Backoff(100, 5_000);
+}
+
+/**
+ * The connection of a broker or backend config, which gives exactly one of `url` and `connection`.
+ * It is described in logs and errors as `<what> at host:port`, never with the credentials.
+ */
+export function connectionOf(
+  owner: string,
+  what: string,
+  config: { url?: string; connection?: ChannelModel },
+  logger: Logger,
+): AmqpConnection {
+  const { url, connection } = config;
+  if (url !== undefined && connection === undefined) return new AmqpConnection({ url }, logger, `${what} at ${describeUrl(url)}`);
+  if (connection !== undefined && url === undefined) return new AmqpConnection({ connection }, logger, `${what} (connection passed in)`);
+  throw new ConfigurationError(
+    `${owner} needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)`,
+  );
+}
+
+function describeUrl(url: string): string {
+  try {
+    const { hostname, port, protocol } = new URL(url);
+    return `${hostname}:${port || (protocol === 'amqps:' ? 5671 : 5672)}`;
+  } catch {
+    return 'the configured AMQP URL';
+  }
+}
 
 /**
  * One AMQP connection that heals itself. When tq dialled it, an unexpected close starts a
- * reconnect loop (100 ms doubling to 5 s, until `close()`), and `reconnected` tells channel owners
+ * reconnect loop ({@link reconnectBackoff}, until `close()`), and `reconnected` tells channel owners
  * to recover. A user-owned connection is never closed by tq and cannot be redialled: after it
- * closes, `ready()` fails with `BrokerConnectionError`.
+ * closes, `ready()` fails with `BrokerConnectionError`. Core's runtime calls `open()` and `close()`
+ * in order, so the connection does not guard against use before `open()`.
  */
 export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
   private model: ChannelModel | undefined;
-  private opening: Promise<ChannelModel> | undefined;
-  private waiters: ((model: ChannelModel) => void)[] = [];
-  private reconnecting = false;
   private closed = false;
 
   constructor(
     private readonly source: ConnectionSource,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
     private readonly description: string,
   ) {
     super();
     this.setMaxListeners(0);
   }
 
-  /** Connect the first time (idempotent, concurrent-safe; retryable after a failure). */
-  open(): Promise<ChannelModel> {
-    if (this.model) return Promise.resolve(this.model);
-    this.opening ??= this.dial().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
+  /** Connect. A connect retried after a later step failed (say a declaration) keeps the connection it has. */
+  async open(): Promise<void> {
+    if (!this.model) await this.dial();
   }
 
   /** The live connection, waiting up to `timeoutMs` for a reconnect in progress. */
   async ready(timeoutMs: number): Promise<ChannelModel> {
     if (this.closed) throw new BrokerConnectionError(`${this.description} is closed`);
     if (this.model) return this.model;
-    if (!this.reconnecting) return this.open();
-    let waiter!: (model: ChannelModel) => void;
-    const next = new Promise<ChannelModel>((resolve) => {
-      waiter = resolve;
-      this.waiters.push(resolve);
-    });
-    const timer = sleep(timeoutMs, undefined, { ref: false }).then(() => {
-      this.waiters = this.waiters.filter((w) => w !== waiter);
-      throw new BrokerConnectionError(`${this.description} is down and did not come back within ${timeoutMs} ms`);
-    });
-    return Promise.race([next, timer]);
+    try {
+      const [model] = await once(this, 'reconnected', { signal: AbortSignal.timeout(timeoutMs) });
+      return model;
+    } catch (cause) {
+      throw new BrokerConnectionError(`${this.description} is down and did not come back within ${timeoutMs} ms`, { cause });
+    }
   }
 
   /** The connection if it is up right now. */
@@ -76,7 +93,6 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
 
   /** Stop reconnecting; close the connection when tq dialled it. */
   async close(): Promise<void> {
-    if (this.closed) return;
     this.closed = true;
     const model = this.model;
     this.model = undefined;
@@ -84,7 +100,6 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
   }
 
   private async dial(): Promise<ChannelModel> {
-    if (this.closed) throw new BrokerConnectionError(`${this.description} is closed`);
     if (!('url' in this.source)) {
       this.adopt(this.source.connection);
       return this.source.connection;
@@ -96,6 +111,7 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
       throw new BrokerConnectionError(`Cannot connect to ${this.description}: ${(cause as Error).message}`, { cause });
     }
     if (this.closed) {
+      // close() ran while a reconnect was dialling.
       await model.close().catch(() => {});
       throw new BrokerConnectionError(`${this.description} was closed while connecting`);
     }
@@ -125,22 +141,19 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
   }
 
   private async reconnect(): Promise<void> {
-    this.reconnecting = true;
-    for (let delay = FIRST_RETRY_MS; !this.closed; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+    const backoff = reconnectBackoff();
+    while (!this.closed) {
       try {
         const model = await this.dial();
-        this.reconnecting = false;
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const resolve of waiters) resolve(model);
+        this.logger.info(`${this.description}: reconnected`);
         this.emit('reconnected', model);
         return;
       } catch (err) {
-        if (this.closed) break;
-        this.logger.warn({ err, retryInMs: delay }, `${this.description}: reconnect failed`);
-        await sleep(delay);
+        if (this.closed) return;
+        const retryInMs = backoff.next();
+        this.logger.warn({ err, retryInMs }, `${this.description}: reconnect failed`);
+        await sleep(retryInMs);
       }
     }
-    this.reconnecting = false;
   }
 }

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerConnectionError } from '@tq/core';
+import { BrokerConnectionError, type Logger } from '@tq/core';
 import type { ConfirmChannel, Options } from 'amqplib';
-import type { AmqpLogger } from '../logger.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import { closeQuietly, openConfirmChannel } from './open-channel.js';
 
@@ -34,7 +33,7 @@ export class ConfirmPublisher {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
     private readonly timeoutMs: number,
   ) {}
 
@@ -103,7 +102,7 @@ export class ConfirmPublisher {
     if (this.channel) return this.channel;
     this.opening ??= (async () => {
       const model = await this.connection.ready(Math.max(0, deadline - performance.now()));
-      const channel = await openConfirmChannel(model, this.logger, 'publisher');
+      const channel = await openConfirmChannel(model, 'publisher', this.logger);
       channel.on('close', () => {
         this.dead.add(channel);
         if (this.channel === channel) this.channel = undefined;

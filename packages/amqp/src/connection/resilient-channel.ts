@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@tq/core';
 import type { Channel } from 'amqplib';
-import type { AmqpLogger } from '../logger.js';
-import type { AmqpConnection } from './amqp-connection.js';
+import { type AmqpConnection, reconnectBackoff } from './amqp-connection.js';
 import { closeQuietly, openChannel } from './open-channel.js';
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
 /** How long one wait for the connection lasts before the loop logs and waits again. */
 const READY_WAIT_MS = 60_000;
 
@@ -21,7 +19,7 @@ export class ResilientChannel {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
     private readonly what: string,
     private readonly setup: (channel: Channel) => Promise<void>,
   ) {}
@@ -50,7 +48,7 @@ export class ResilientChannel {
   }
 
   private async attach(model: Awaited<ReturnType<AmqpConnection['ready']>>): Promise<void> {
-    const channel = await openChannel(model, this.logger, this.what);
+    const channel = await openChannel(model, this.what, this.logger);
     channel.on('close', () => {
       if (this.current !== channel) return;
       this.current = undefined;
@@ -76,15 +74,17 @@ export class ResilientChannel {
     if (this.recovering) return;
     this.recovering = true;
     try {
-      for (let delay = FIRST_RETRY_MS; !this.stopped && !this.current; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      const backoff = reconnectBackoff();
+      while (!this.stopped && !this.current) {
         try {
           await this.attach(await this.connection.ready(READY_WAIT_MS));
-          if (this.current) this.logger.warn({}, `${this.what}: recovered`);
+          if (this.current) this.logger.info(`${this.what}: recovered`);
           return;
         } catch (err) {
           if (this.stopped || !this.connection.isOpen) return;
-          this.logger.warn({ err, retryInMs: delay }, `${this.what}: could not recover yet`);
-          await sleep(delay);
+          const retryInMs = backoff.next();
+          this.logger.warn({ err, retryInMs }, `${this.what}: could not recover yet`);
+          await sleep(retryInMs);
         }
       }
     } finally {

@@ -1,5 +1,5 @@
+import type { Logger } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
-import type { AmqpLogger } from '../logger.js';
 
 /** Configuration of an {@link RpcResultBackend}. Give `url` or `connection`. */
 export interface RpcResultBackendConfig {
@@ -21,6 +21,6 @@ export interface RpcResultBackendConfig {
   cacheSize?: number;
   /** How long a publish may wait for a (re)connection and its confirm. Default 30 s. */
   publishTimeoutMs?: number;
-  /** Where reconnects are reported. Default: stderr. */
-  logger?: AmqpLogger;
+  /** Where connection loss, reconnects and server-closed channels are reported (the app's logger). Default: `defaultLogger()`. */
+  logger?: Logger;
 }

@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   type BackendCapabilities,
   type BackendConnectContext,
-  BrokerConnectionError,
-  ConfigurationError,
+  defaultLogger,
+  type Logger,
+  positiveNumber,
   type ResultBackend,
   type ResultMeta,
   type SetResultOptions,
 } from '@tq/core';
 import type { ConsumeMessage } from 'amqplib';
-import { describeUrl } from '../amqp-broker-config.js';
-import { AmqpConnection } from '../connection/amqp-connection.js';
+import { type AmqpConnection, connectionOf } from '../connection/amqp-connection.js';
 import { ConfirmPublisher } from '../connection/confirm-publisher.js';
 import { ResilientChannel } from '../connection/resilient-channel.js';
-import { stderrLogger } from '../logger.js';
 import { ResultCache } from './result-cache.js';
 import type { RpcResultBackendConfig } from './rpc-result-backend-config.js';
 
@@ -36,7 +35,8 @@ type Listener = (meta: ResultMeta) => void;
  * `get` returns the latest one after reading everything already in the queue.
  *
  * Hence the capabilities: no chord counter (core refuses `chord()`), no groups, no TTL, and not
- * shared — only the process that sent a task sees its result.
+ * shared — only the process that sent a task sees its result. Core's `RuntimeBackend` wraps it:
+ * connect/close ordering and the refusal of chords are core's.
  */
 export class RpcResultBackend implements ResultBackend {
   readonly capabilities: BackendCapabilities = { atomicCounters: false, watch: true, ttl: false, groups: false, shared: false };
@@ -48,26 +48,17 @@ export class RpcResultBackend implements ResultBackend {
   private readonly barriers = new Map<string, () => void>();
   private readonly expiresMs: number;
   private readonly publishTimeoutMs: number;
+  private readonly logger: Logger;
   private consumer: Promise<ResilientChannel> | undefined;
-  private declared: Promise<void> | undefined;
-  private connected = false;
 
   constructor(private readonly config: RpcResultBackendConfig) {
-    if ((config.url === undefined) === (config.connection === undefined)) {
-      throw new ConfigurationError("RpcResultBackend needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection'");
-    }
-    const logger = config.logger ?? stderrLogger;
+    this.logger = config.logger ?? defaultLogger();
+    this.connection = connectionOf('RpcResultBackend', 'rpc:// RabbitMQ', config, this.logger);
     this.replyQueue = config.replyTo ?? randomUUID();
-    this.expiresMs = config.expiresMs ?? DEFAULT_EXPIRES_MS;
-    this.publishTimeoutMs = config.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
-    this.cache = new ResultCache(config.cacheSize ?? DEFAULT_CACHE_SIZE);
-    const description = config.url ? `rpc:// RabbitMQ at ${describeUrl(config.url)}` : 'rpc:// RabbitMQ (connection passed in)';
-    this.connection = new AmqpConnection(
-      config.url ? { url: config.url } : { connection: config.connection as never },
-      logger,
-      description,
-    );
-    this.publisher = new ConfirmPublisher(this.connection, logger, this.publishTimeoutMs);
+    this.expiresMs = positiveNumber('RpcResultBackend', 'expiresMs', config.expiresMs, DEFAULT_EXPIRES_MS, { integer: true });
+    this.publishTimeoutMs = positiveNumber('RpcResultBackend', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
+    this.cache = new ResultCache(positiveNumber('RpcResultBackend', 'cacheSize', config.cacheSize, DEFAULT_CACHE_SIZE, { integer: true }));
+    this.publisher = new ConfirmPublisher(this.connection, this.logger, this.publishTimeoutMs);
   }
 
   /** This process's reply queue: what its task messages must carry as `reply_to`. */
@@ -76,28 +67,24 @@ export class RpcResultBackend implements ResultBackend {
   }
 
   /**
-   * Connect and declare the reply queue. `context.replyTo` (the app's `replyTo`, passed by
-   * `createApp`) names the reply queue when given before the first connect.
+   * Connect and declare the reply queue, so replies to tasks sent before the first `get` wait
+   * there. `context.replyTo` (the app's `replyTo`, passed by `createApp`) names the reply queue.
    */
   async connect(context?: BackendConnectContext): Promise<void> {
-    if (context?.replyTo && !this.connected) this.replyQueue = context.replyTo;
+    if (context?.replyTo) this.replyQueue = context.replyTo;
     await this.connection.open();
-    this.connected = true;
-    await this.declareReplyQueue();
+    await (await this.replyChannel(false)).close();
   }
 
   async close(): Promise<void> {
-    if (!this.connection.isOpen) return;
     this.listeners.clear();
-    const consumer = await this.consumer?.catch(() => undefined);
-    await consumer?.close();
+    await (await this.consumer?.catch(() => undefined))?.close();
     await this.publisher.close(false);
     await this.connection.close();
   }
 
   /** Publish the record to the task caller's reply queue (`options.replyTo`), else this backend's own. */
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
-    this.requireOpen();
     const replyTo = options?.replyTo || this.replyQueue;
     await this.publisher.publish({
       exchange: '',
@@ -115,7 +102,6 @@ export class RpcResultBackend implements ResultBackend {
 
   /** The latest record received for the task, after reading every reply already queued. */
   async get(taskId: string): Promise<ResultMeta | undefined> {
-    this.requireOpen();
     await this.consume();
     await this.barrier();
     return this.cache.get(taskId);
@@ -123,14 +109,12 @@ export class RpcResultBackend implements ResultBackend {
 
   /** Drops the record after reading every reply already queued (a reply still on its way would bring it back). */
   async forget(taskId: string): Promise<void> {
-    this.requireOpen();
     await this.consume();
     await this.barrier();
     this.cache.delete(taskId);
   }
 
   async watch(taskId: string, listener: Listener): Promise<() => Promise<void>> {
-    this.requireOpen();
     let set = this.listeners.get(taskId);
     if (!set) {
       set = new Set();
@@ -144,18 +128,9 @@ export class RpcResultBackend implements ResultBackend {
     };
   }
 
-  private declareReplyQueue(): Promise<void> {
-    this.declared ??= this.startConsumer(false)
-      .then((channel) => channel.close())
-      .catch((error: unknown) => {
-        this.declared = undefined;
-        throw error;
-      });
-    return this.declared;
-  }
-
+  /** Consume the reply queue from the first `get`/`watch` on (shared by concurrent callers; retried after a failure). */
   private async consume(): Promise<void> {
-    this.consumer ??= this.startConsumer(true).catch((error: unknown) => {
+    this.consumer ??= this.replyChannel(true).catch((error: unknown) => {
       this.consumer = undefined;
       throw error;
     });
@@ -163,9 +138,9 @@ export class RpcResultBackend implements ResultBackend {
   }
 
   /** A channel that declares the reply queue (Celery's flags, spec §3.1) and, when `consume`, reads it. */
-  private async startConsumer(consume: boolean): Promise<ResilientChannel> {
+  private async replyChannel(consume: boolean): Promise<ResilientChannel> {
     const queue = this.replyQueue;
-    const channel = new ResilientChannel(this.connection, this.config.logger ?? stderrLogger, `reply queue ${queue}`, async (ch) => {
+    const channel = new ResilientChannel(this.connection, this.logger, `reply queue ${queue}`, async (ch) => {
       await ch.assertQueue(queue, { durable: false, autoDelete: true, arguments: { 'x-expires': this.expiresMs } });
       if (consume) await ch.consume(queue, (message) => message && this.receive(message), { noAck: true });
     });
@@ -200,10 +175,6 @@ export class RpcResultBackend implements ResultBackend {
     } finally {
       this.barriers.delete(id);
     }
-  }
-
-  private requireOpen(): void {
-    if (!this.connection.isOpen) throw new BrokerConnectionError('The rpc:// result backend is closed');
   }
 }
 

@@ -1,7 +1,7 @@
+import type { Logger } from '@tq/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { closeQuietly, openChannel } from '../connection/open-channel.js';
-import type { AmqpLogger } from '../logger.js';
 import { translateDeclareError } from './declare-error.js';
 import { DelayLadder, levelExchange } from './delay-ladder.js';
 
@@ -37,7 +37,7 @@ export class Topology {
   constructor(
     private readonly connection: AmqpConnection,
     private readonly config: TopologyConfig,
-    private readonly logger: AmqpLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Arguments of a task queue, exactly as declared (also what Python must declare to share it). */
@@ -101,7 +101,7 @@ export class Topology {
   /** Whether a queue exists, without creating it (a failed passive declare costs its own channel). */
   async exists(queue: string): Promise<boolean> {
     const model = await this.connection.ready(this.config.waitMs);
-    const channel = await openChannel(model, { warn: () => {}, error: () => {} }, 'check');
+    const channel = await openChannel(model, 'check', undefined);
     try {
       await channel.checkQueue(queue);
       return true;
@@ -179,7 +179,7 @@ export class Topology {
   private declaringChannel(): Promise<Channel> {
     this.channel ??= (async () => {
       const model = await this.connection.ready(this.config.waitMs);
-      const channel = await openChannel(model, this.logger, 'topology');
+      const channel = await openChannel(model, 'topology', this.logger);
       channel.on('close', () => {
         if (this.channel === opened) this.channel = undefined;
       });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultLogger, type Logger } from '@tq/core';
 import {
   type Admin,
   AssignerProtocol,
@@ -8,6 +9,7 @@ import {
   type KafkaConfig,
   logLevel as KafkaLogLevel,
   type KafkaMessage,
+  type logCreator,
   type PartitionAssigner,
   Partitioners,
   type Producer,
@@ -33,7 +35,13 @@ export interface KafkajsClientOptions {
   /** `host:port` seeds. */
   brokers: readonly string[];
   clientId?: string;
-  /** kafkajs's own log output (to stderr). Default `nothing`: kafkajs logs routine rebalances as errors. */
+  /** Where kafkajs's own log goes (the broker passes the app's logger). Default `defaultLogger()`. */
+  logger?: Logger;
+  /**
+   * The least severe kafkajs entries passed to `logger`. Default `warn`. kafkajs logs retries it
+   * recovers from (a rebalance, a reconnect) as errors, so its errors and warnings both arrive at
+   * `warn`, with the broker's host:port where kafkajs names it; `nothing` silences kafkajs.
+   */
   logLevel?: KafkajsLogLevel;
   /** Anything else for `new Kafka(...)` (ssl, sasl, retry, connectionTimeout, ...). */
   kafkaConfig?: Partial<KafkaConfig>;
@@ -59,7 +67,8 @@ export class KafkajsClient implements KafkaClient {
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'tq',
       brokers: [...options.brokers],
-      logLevel: LOG_LEVELS[options.logLevel ?? 'nothing'],
+      logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
+      logCreator: toLogger(options.logger ?? defaultLogger()),
       ...options.kafkaConfig,
     });
   }
@@ -372,6 +381,16 @@ function kafkajsAssigner(assignor: GroupAssignor): PartitionAssigner {
       };
     },
   });
+}
+
+/** kafkajs's log entries to a pino logger: errors and warnings at `warn` (see `logLevel`), the rest at their level. */
+function toLogger(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, logger: _kafkajs, ...fields } = log;
+      const at = level <= KafkaLogLevel.WARN ? 'warn' : level === KafkaLogLevel.INFO ? 'info' : 'debug';
+      logger[at]({ kafkajs: namespace, ...fields }, message);
+    };
 }
 
 /** Retries what Kafka says is retriable (a leader moving, metadata propagating), for up to ~5 s. */
