@@ -2,7 +2,7 @@ import type { AsyncResult } from '../result/async-result.js';
 import type { GroupResult } from '../result/group-result.js';
 import type { SignatureJson } from '../spec/task-message.js';
 
-/** What a canvas node needs from its app to be sent. Implemented by `App`. */
+/** What a canvas node needs from its app to be sent. Each `App` hands its own to the tasks it defines (not part of App's public type). */
 export interface CanvasApplier {
   /** Publish a signature (any kind) with `prepend` before its bound args; returns its result handle. */
   applyNode(signature: SignatureJson, prepend: readonly unknown[]): Promise<AsyncResult<unknown> | GroupResult<unknown[]>>;

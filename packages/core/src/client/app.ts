@@ -17,7 +17,7 @@ import { RuntimeBroker } from '../runtime/runtime-broker.js';
 import { RuntimeHooks } from '../runtime/runtime-hooks.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
-import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
+import type { TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import type { TaskOptions } from '../task/task-options.js';
 import type { TaskRegistry } from '../task/task-registry.js';
@@ -48,8 +48,13 @@ export interface AppEvents {
 /**
  * The entry point: defines tasks, sends them, reads results, and makes workers.
  * Nothing connects until first use (or `connect()`).
+ *
+ * Besides its own API, App is the {@link WorkerHost} its workers run on (which includes
+ * `SignaturePublisher`: `publish`, `queueFor`, `initChord`, `replyTo`) and the `ResultSource` of its
+ * result handles; those members are public because those interfaces are. How tasks and canvas
+ * nodes send themselves (`CanvasApplier`) is kept off App's public type.
  */
-export class App implements CanvasApplier, ResultSource, SignaturePublisher, TaskRegistry, WorkerHost {
+export class App implements ResultSource, SignaturePublisher, TaskRegistry, WorkerHost {
   readonly logger: Logger;
   readonly defaultQueue: string;
   readonly resultExpiresMs: number;
@@ -60,6 +65,10 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
   readonly replyTo = randomUUID();
   // biome-ignore lint/suspicious/noExplicitAny: tasks of every signature live here
   private readonly tasks = new Map<string, Task<any, any>>();
+  /** What this app's tasks and canvas nodes send through: any signature, answered with the handle its shape calls for. */
+  private readonly applier: CanvasApplier = {
+    applyNode: async (signature, prepend) => this.handleOf(await applySignature(this, signature, { prepend })),
+  };
   /** Made on first use, so an app that never sends connects to nothing (and closes instantly). */
   private brokerRuntime: Promise<RuntimeBroker> | undefined;
   private backendRuntime: Promise<RuntimeBackend> | undefined;
@@ -83,7 +92,7 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
     const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
     if (typeof fn !== 'function') throw new ConfigurationError(`app.task('${name}', ...) needs a function.`);
     if (this.tasks.has(name)) throw new ConfigurationError(`A task named '${name}' is already defined on this app.`);
-    const task = new Task<A, Awaited<R>>(this, name, options, fn as TaskFunction<A, Awaited<R>>);
+    const task = new Task<A, Awaited<R>>(this.applier, name, options, fn as TaskFunction<A, Awaited<R>>);
     this.tasks.set(name, task);
     return task;
   }
@@ -124,7 +133,9 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
   async broker(): Promise<RuntimeBroker> {
     this.assertOpen();
     this.brokerRuntime ??= resolveBroker(this.config.broker, this).then((broker) => new RuntimeBroker(broker, this));
-    const runtime = await this.brokerRuntime;
+    // The backend connects with the broker: rpc:// declares the reply queue before the first send
+    // (as Celery does), or a reply to it would be dropped.
+    const [runtime] = await Promise.all([this.brokerRuntime, this.maybeResultBackend()]);
     await runtime.connect();
     return runtime;
   }
@@ -187,14 +198,8 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
     await Promise.all(opened.map(async (runtime) => (await runtime)?.close()));
   }
 
-  /** @internal CanvasApplier: send any signature; the handle matches its shape. */
-  async applyNode(signature: SignatureJson, prepend: readonly unknown[]): Promise<AsyncResult<unknown> | GroupResult<unknown[]>> {
-    const applied = await applySignature(this, signature, { prepend });
-    return this.handleOf(applied);
-  }
-
-  /** @internal a result handle for what `applySignature` returned */
-  handleOf(applied: Applied): AsyncResult<unknown> | GroupResult<unknown[]> {
+  /** A result handle for what `applySignature` returned. */
+  private handleOf(applied: Applied): AsyncResult<unknown> | GroupResult<unknown[]> {
     if (applied.kind === 'task') return this.asyncResult(applied.id);
     // A member that is itself a group (a chain ending in a group) is a GroupResult: it has get() too.
     return new GroupResult(
@@ -204,7 +209,11 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
     );
   }
 
-  /** @internal SignaturePublisher: the runtime broker checks capabilities and size, then sends. */
+  /**
+   * Part of {@link WorkerHost} (`SignaturePublisher`): how tasks, canvas and workers send one message.
+   * The runtime broker checks capabilities and size, then sends; emits `task-sent`. Application code
+   * sends with `task.delay()` / `applyAsync()` instead.
+   */
   async publish(queue: string, message: TaskMessage, options: PublishOptions): Promise<void> {
     const broker = await this.broker();
     await broker.publish(queue, message, options);
@@ -213,12 +222,12 @@ export class App implements CanvasApplier, ResultSource, SignaturePublisher, Tas
     }
   }
 
-  /** @internal SignaturePublisher: the task's own queue, else the default. */
+  /** Part of {@link WorkerHost} (`SignaturePublisher`): the task's own queue, else the default. */
   queueFor(taskName: string): string {
     return this.tasks.get(taskName)?.options.queue ?? this.defaultQueue;
   }
 
-  /** @internal SignaturePublisher: announce a chord; refuses a backend without atomic counters. */
+  /** Part of {@link WorkerHost} (`SignaturePublisher`): announce a chord; refuses a backend without atomic counters. */
   async initChord(chordId: string, size: number): Promise<void> {
     const backend = await this.resultBackend();
     await backend.initChord(chordId, size, { ttlMs: this.resultExpiresMs });
