@@ -1,23 +1,19 @@
-import { backendConformance, brokerConformance } from '@tq/conformance';
+import { transportConformance } from '@tq/conformance';
 import type { RedisBroker } from '@tq/redis';
 import { Cluster, Redis } from 'ioredis';
+import { brokerRestartable, restartBroker } from '../../harness/index.js';
 import { backendOn, brokerOn, deleteQueues, type RedisDeployment, redisUrlOf } from './redis-test-env.js';
 
-/** Registers the broker and backend conformance suites against one Redis deployment. */
+/** Registers every conformance suite (broker, backend, lifecycle, task, restart) against one Redis deployment. */
 export function redisConformance(deployment: RedisDeployment): void {
-  brokerConformance({
+  transportConformance({
     name: deployment,
-    capabilities: brokerOn(deployment).capabilities,
     createBroker: ({ visibilityTimeoutMs }) => brokerOn(deployment, { visibilityTimeoutMs }),
+    createBackend: () => backendOn(deployment),
     publishRaw: (broker, queue, raw) => (broker as RedisBroker).publishRaw(queue, raw),
     cleanup: (queues) => deleteQueues(deployment, queues),
-  });
-
-  backendConformance({
-    name: deployment,
-    capabilities: backendOn(deployment).capabilities,
-    createBackend: () => backendOn(deployment),
-    cleanup: async (ids) => {
+    restart: brokerRestartable(deployment) ? () => restartBroker(deployment) : undefined,
+    cleanupResults: async (ids) => {
       const url = redisUrlOf(deployment);
       const cluster = deployment === 'redis-cluster';
       const client = cluster ? new Cluster(clusterSeeds(url)) : new Redis(url);

@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { createTaskMessage } from '@tq/core';
 import { describe, expect, it } from 'vitest';
 import { brokerAvailable } from '../../harness/index.js';
+import { reportMs } from '../../harness/timing.js';
 import { brokerOn, deleteQueues } from './redis-test-env.js';
 
+/** A long poll interval: a missed ring would show up as a multi-second hop. */
+const POLL_INTERVAL_MS = 5000;
+/** A rung hop takes about 1 ms; this leaves room for a loaded machine and still tells a ring from a poll. */
+const MEDIAN_HOP_BOUND_MS = 50;
+
 describe.skipIf(!brokerAvailable('redis'))('redis: the doorbell never loses a wake-up', () => {
-  it('500 sequential publish → handler hops, none waiting for the poll interval', async () => {
+  it('500 sequential publish → handler hops, none waiting for the poll interval', async (context) => {
     const queue = `doorbell-${randomUUID().slice(0, 8)}`;
-    // A long poll interval: a missed ring would show up as a multi-second hop.
-    const [consumer, producer] = [brokerOn('redis', { pollIntervalMs: 5000 }), brokerOn('redis')];
+    const [consumer, producer] = [brokerOn('redis', { pollIntervalMs: POLL_INTERVAL_MS }), brokerOn('redis')];
     await Promise.all([consumer.connect(), producer.connect()]);
     try {
       let arrived: () => void = () => {};
@@ -33,8 +38,11 @@ describe.skipIf(!brokerAvailable('redis'))('redis: the doorbell never loses a wa
         hops.push(performance.now() - started);
       }
       hops.sort((a, b) => a - b);
-      expect(hops.at(-1)).toBeLessThan(1000);
-      expect(hops[250]).toBeLessThan(5);
+      const [median, p99, max] = [hops[250] as number, hops[495] as number, hops.at(-1) as number];
+      await reportMs(context, 'hop median, p99, max', [median, p99, max]);
+      // A lost wake-up waits for the next poll, up to 5 s; a stalled machine, a few hundred ms at worst.
+      expect(max).toBeLessThan(POLL_INTERVAL_MS / 2);
+      expect(median).toBeLessThan(MEDIAN_HOP_BOUND_MS);
     } finally {
       await Promise.all([consumer.close(), producer.close()]);
       await deleteQueues('redis', [queue]);

@@ -3,6 +3,7 @@ import { createTaskMessage, type Delivery } from '@tq/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { brokerAvailable, brokerUrl } from '../../harness/index.js';
+import { reportMs } from '../../harness/timing.js';
 import { brokerOn, deleteQueues } from './redis-test-env.js';
 
 /** tq's default priority lands in kombu bucket 9. */
@@ -116,7 +117,7 @@ describe.skipIf(!brokerAvailable('redis'))('redis: producers hand messages to id
     }
   });
 
-  it('a message handed to a consumer that died registered comes back after its visibility timeout', async () => {
+  it('a message handed to a consumer that died registered comes back after its visibility timeout', async (context) => {
     const queue = `handover-${randomUUID().slice(0, 8)}`;
     const producer = brokerOn('redis', { visibilityTimeoutMs: 300 });
     const consumer = brokerOn('redis', { visibilityTimeoutMs: 300, pollIntervalMs: 100 });
@@ -140,8 +141,9 @@ describe.skipIf(!brokerAvailable('redis'))('redis: producers hand messages to id
         },
         { prefetch: 1 },
       );
+      // That it comes back is the point; how soon is reported (until() bounds it at 5 s).
       await until(async () => got.length === 1, 'the restored message');
-      expect(Date.now() - started).toBeLessThan(3000);
+      await reportMs(context, 'consume → restored delivery (visibility 300 ms)', Date.now() - started);
       expect(got[0]?.message?.headers.id).toBe(id);
       expect(got[0]?.deliveryCount).toBe(2);
     } finally {

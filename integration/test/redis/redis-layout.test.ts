@@ -3,6 +3,7 @@ import { createTaskMessage, fromEnvelope } from '@tq/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { brokerAvailable, brokerUrl } from '../../harness/index.js';
+import { reportMs } from '../../harness/timing.js';
 import { backendOn, brokerOn, deleteQueues } from './redis-test-env.js';
 
 const SEP = '\x06\x16';
@@ -36,7 +37,7 @@ describe.skipIf(!brokerAvailable('redis'))('redis: Celery-compatible layout on t
     }
   });
 
-  it('consumes what a Python producer LPUSHes (no doorbell), within the poll interval, as tq priority 9', async () => {
+  it('consumes what a Python producer LPUSHes (no doorbell), within the poll interval, as tq priority 9', async (context) => {
     const queue = `layout-${randomUUID().slice(0, 8)}`;
     const broker = brokerOn('redis', { pollIntervalMs: 100 });
     const redis = new Redis(brokerUrl('redis'));
@@ -75,9 +76,12 @@ describe.skipIf(!brokerAvailable('redis'))('redis: Celery-compatible layout on t
       };
       await redis.lpush(queue, JSON.stringify(envelope));
       const started = performance.now();
-      while (got.length === 0 && performance.now() - started < 2000) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (got.length === 0 && performance.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      const pickedUpMs = performance.now() - started;
       expect(got).toEqual([{ priority: 9, id }]);
-      expect(performance.now() - started).toBeLessThan(500);
+      await reportMs(context, 'LPUSH → handler (poll interval 100 ms)', pickedUpMs);
+      // The 100 ms poll, plus room for a loaded machine.
+      expect(pickedUpMs).toBeLessThan(500);
       // A tq worker declares kombu's binding for the queues it consumes (spec §2.2).
       expect(await redis.sismember(`_kombu.binding.${queue}`, `${queue}${SEP}${SEP}${queue}`)).toBe(1);
     } finally {

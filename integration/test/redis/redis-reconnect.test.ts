@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from '@tq/core';
-import type { RedisBroker } from '@tq/redis';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { brokerAvailable, brokerRestartable, brokerUrl, restartBroker } from '../../harness/index.js';
-import { brokerOn, deleteQueues } from './redis-test-env.js';
+import { brokerOn, captureLogger, deleteQueues } from './redis-test-env.js';
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
   const started = performance.now();
@@ -26,7 +25,8 @@ async function workerAndProducer(holdAfter = Number.POSITIVE_INFINITY) {
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const workerBroker = brokerOn('redis', { pollIntervalMs: 200 });
+  const { logger, lines } = captureLogger();
+  const workerBroker = brokerOn('redis', { pollIntervalMs: 200, logger });
   const workerApp = createApp({ broker: workerBroker, logger: undefined });
   workerApp.task('reconnect.touch', async (id: string) => {
     if (seen.size >= holdAfter) await gate;
@@ -46,12 +46,12 @@ async function workerAndProducer(holdAfter = Number.POSITIVE_INFINITY) {
     await Promise.all([workerApp.close(), producerApp.close()]);
     await deleteQueues('redis', [queue]);
   };
-  return { seen, send, close, release, workerBroker: workerBroker as RedisBroker };
+  return { seen, send, close, release, workerBroker, lines };
 }
 
 describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself after losing the connection', () => {
   it('after CLIENT KILL of every client connection, the worker consumes again within seconds', async () => {
-    const { seen, send, close, workerBroker } = await workerAndProducer();
+    const { seen, send, close, workerBroker, lines } = await workerAndProducer();
     const admin = new Redis(brokerUrl('redis'));
     try {
       const before = await send(20);
@@ -67,6 +67,15 @@ describe.skipIf(!brokerAvailable('redis'))('redis: consumption resumes by itself
       const resumedInMs = await waitFor(() => after.every((id) => seen.has(id)), 'the batch sent after CLIENT KILL', 10_000);
       expect(resumedInMs).toBeLessThan(5000);
       await waitFor(() => workerBroker.health().healthy, 'a healthy broker again', 5000);
+      // The loss and the recovery are in the app's log, naming host:port, each connection once.
+      const { host } = new URL(brokerUrl('redis'));
+      const about = (msg: string) => lines.filter((line) => line.msg === msg);
+      await waitFor(() => about('Redis connection recovered').length >= 3, 'the recoveries in the log', 5000);
+      expect(about('Redis connection lost').every((line) => line.level === 'warn' && line.fields.redis === host)).toBe(true);
+      expect(about('Redis connection recovered').every((line) => line.level === 'info' && line.fields.redis === host)).toBe(true);
+      const connections = about('Redis connection lost').map((line) => line.fields.connection);
+      expect(new Set(connections).size).toBe(connections.length);
+      expect(connections).toEqual(expect.arrayContaining(['command', 'tq:consumer', 'tq:claims']));
     } finally {
       admin.disconnect();
       await close();

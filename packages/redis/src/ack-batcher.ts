@@ -1,3 +1,4 @@
+import type { Logger } from '@tq/core';
 import type { QueueKeys } from './key-space.js';
 import type { RedisConnection } from './redis-connection.js';
 import { scripts } from './redis-script.js';
@@ -22,7 +23,7 @@ export class AckBatcher {
 
   constructor(
     private readonly connection: RedisConnection,
-    private readonly onError: (error: unknown) => void,
+    private readonly logger: Logger,
   ) {}
 
   ack(keys: QueueKeys, id: string): void {
@@ -55,12 +56,15 @@ export class AckBatcher {
     for (const { keys, ids } of batches.values()) {
       // Lua's unpack() takes a few thousand arguments at most.
       for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) {
+        const chunk = ids.slice(i, i + MAX_IDS_PER_CALL);
         const sent = scripts.ack
-          .run(client, keys.ackKeys, ids.slice(i, i + MAX_IDS_PER_CALL))
+          .run(client, keys.ackKeys, chunk)
           .then(
             () => {},
             (error: unknown) => {
-              if (!this.connection.closed) this.onError(error);
+              if (this.connection.closed) return;
+              const lost = { err: error, queue: keys.unacked, acks: chunk.length };
+              this.logger.error(lost, 'could not store acks; those messages run again after their visibility timeout');
             },
           )
           .finally(() => this.flushing.delete(sent));

@@ -1,3 +1,4 @@
+import type { Logger } from '@tq/core';
 import type { AckBatcher } from './ack-batcher.js';
 import type { KeySpace } from './key-space.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -15,6 +16,6 @@ export interface BrokerContext {
   uniqueId(): string;
   /** Wake a consumer of `queue` that waits for work (an idle one through its inbox; in a cluster, the doorbell). */
   ring(queue: string): Promise<void>;
-  /** Report a background error (reconnects, failed heartbeats); consumption goes on. */
-  onError(error: unknown): void;
+  /** For background errors nobody can be handed (a failed claim, a stalled doorbell); consumption goes on. */
+  readonly logger: Logger;
 }

@@ -6,23 +6,25 @@ export interface RedisBrokerConfig extends RedisConnectionConfig {
   keyPrefix?: string;
   /**
    * How long a claimed message stays invisible without a heartbeat before it goes back to its
-   * queue (its consumer is presumed dead). Consumers extend every held message about every
-   * `min(pollIntervalMs, visibilityTimeoutMs / 3)`, so this bounds crash recovery, not task length.
-   * Default 60 s; raise it if tasks block the event loop for longer.
+   * queue (its consumer is presumed dead). tq's runtime extends every held message every third of
+   * it, so this bounds crash recovery, not task length. Default 60 s; raise it if tasks block the
+   * event loop for longer.
    */
   visibilityTimeoutMs?: number;
-  /** Largest encoded message accepted. Default 16 MiB. */
+  /**
+   * Largest encoded body (args, kwargs, embed) accepted; core refuses bigger ones before sending.
+   * Default 16 MiB. The stored kombu envelope is about 4/3 of it (base64) plus the headers, so stay
+   * well under Redis' 512 MB string limit (`proto-max-bulk-len`).
+   */
   maxMessageBytes?: number;
   /**
    * How often an idle consumer looks again without being rung: messages pushed by producers that
    * do not ring tq's doorbell (Python Celery) and deliveries of dead consumers are picked up within
-   * this. Also the heartbeat and stall-watchdog tick. Default 1000 ms (kombu's BRPOP timeout).
+   * this. Also the stall-watchdog tick. Default 1000 ms (kombu's BRPOP timeout).
    */
   pollIntervalMs?: number;
   /** Most messages one claim takes (bounded by free prefetch). Default 200. */
   claimBatchSize?: number;
   /** Dead letters kept per queue (oldest dropped first). Default 10 000. */
   deadLetterLimit?: number;
-  /** Background errors (connection drops, failed heartbeats); consumption keeps going. Default: ignored. */
-  onError?: (error: unknown) => void;
 }

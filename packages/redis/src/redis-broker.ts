@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import {
   type Broker,
   type BrokerCapabilities,
-  BrokerConnectionError,
-  ConfigurationError,
   type ConsumeOptions,
   type ControlChannel,
   type DeadLetter,
   type DeliveryHandler,
+  defaultLogger,
   type OutgoingMessage,
-  PayloadTooLargeError,
   type PublishOptions,
+  positiveNumber,
   type Subscription,
   type TaskMessage,
   toEnvelope,
@@ -24,10 +23,11 @@ import { RedisConnection } from './redis-connection.js';
 import { type ConsumerHealth, RedisConsumer } from './redis-consumer.js';
 import { RedisControlChannel } from './redis-control-channel.js';
 import { RedisPubSub } from './redis-pub-sub.js';
-import { type RedisClient, scripts } from './redis-script.js';
+import { scripts } from './redis-script.js';
 
 const DEFAULT_VISIBILITY_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 384 * 1024 * 1024;
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_CLAIM_BATCH_SIZE = 200;
 const DEFAULT_DEAD_LETTER_LIMIT = 10_000;
@@ -45,7 +45,7 @@ interface Encoded {
 
 /** What `health()` reports. */
 export interface RedisBrokerHealth {
-  /** True when connected and every consumer talked to Redis recently: consumption works, not just TCP. */
+  /** True when the connection is up and every consumer talked to Redis recently: consumption works, not just TCP. */
   healthy: boolean;
   /** ioredis status of the command connection (`ready`, `reconnecting`, ...). */
   status: string;
@@ -57,8 +57,10 @@ export interface RedisBrokerHealth {
 /**
  * The Redis broker. Messages are kombu's JSON envelope on kombu's lists (priority buckets
  * included), so Python Celery and tq share queues. Beyond kombu: an atomic claim into an in-flight
- * record with a visibility deadline (heartbeated while the consumer lives), delays in a sorted set
- * promoted by the claim itself, dead letters, and a doorbell so idle consumers do not poll.
+ * record with a visibility deadline (which core's heartbeat extends through `extendVisibility`),
+ * delays in a sorted set promoted by the claim itself, dead letters, and a doorbell so idle
+ * consumers do not poll. It only moves bytes: lifecycle, publish checks and liveness are core's
+ * (`RuntimeBroker`), which calls it only between a successful `connect()` and `close()`.
  * See docs/transports/redis.md.
  */
 export class RedisBroker implements Broker {
@@ -72,12 +74,14 @@ export class RedisBroker implements Broker {
   private readonly consumers = new Set<RedisConsumer>();
   private readonly idPrefix = randomBytes(6).toString('base64url');
   private sequence = 0;
-  private connected = false;
 
   constructor(config: RedisBrokerConfig = {}) {
-    this.connection = new RedisConnection(config);
+    const logger = (config.logger ?? defaultLogger()).child({ broker: 'RedisBroker' });
+    const positive = (name: keyof RedisBrokerConfig, fallback: number, integer = false, max?: number) =>
+      positiveNumber('RedisBroker', name, config[name] as number | undefined, fallback, { integer, max });
+    this.connection = new RedisConnection(config, logger);
     this.keys = new KeySpace(config.keyPrefix ?? '', this.connection.cluster);
-    this.acks = new AckBatcher(this.connection, (error) => config.onError?.(error));
+    this.acks = new AckBatcher(this.connection, logger);
     this.pubsub = new RedisPubSub(this.connection);
     this.control = new RedisControlChannel(this.connection, this.pubsub, this.keys.pidboxChannel(this.connection.db));
     this.capabilities = {
@@ -92,31 +96,30 @@ export class RedisBroker implements Broker {
       ordering: 'none',
       broadcast: true,
       batchPublish: true,
-      maxMessageBytes: positive('maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
+      // A body limit: the envelope around it (base64, headers) stays far below Redis' 512 MB strings.
+      // Redis strings hold 512 MB; the base64 envelope is about 4/3 of the body.
+      maxMessageBytes: positive('maxMessageBytes', DEFAULT_MAX_MESSAGE_BYTES, true, MAX_BODY_BYTES),
     };
     this.context = {
       connection: this.connection,
       keys: this.keys,
       acks: this.acks,
-      visibilityTimeoutMs: positive('visibilityTimeoutMs', config.visibilityTimeoutMs, DEFAULT_VISIBILITY_TIMEOUT_MS),
-      pollIntervalMs: positive('pollIntervalMs', config.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS),
-      claimBatchSize: positive('claimBatchSize', config.claimBatchSize, DEFAULT_CLAIM_BATCH_SIZE),
-      deadLetterLimit: positive('deadLetterLimit', config.deadLetterLimit, DEFAULT_DEAD_LETTER_LIMIT),
+      visibilityTimeoutMs: positive('visibilityTimeoutMs', DEFAULT_VISIBILITY_TIMEOUT_MS),
+      pollIntervalMs: positive('pollIntervalMs', DEFAULT_POLL_INTERVAL_MS),
+      claimBatchSize: positive('claimBatchSize', DEFAULT_CLAIM_BATCH_SIZE, true),
+      deadLetterLimit: positive('deadLetterLimit', DEFAULT_DEAD_LETTER_LIMIT, true),
       uniqueId: () => `${this.idPrefix}${(this.sequence++).toString(36)}`,
       ring: (queue) => this.ring(queue),
-      onError: (error) => config.onError?.(error),
+      logger,
     };
   }
 
-  async connect(): Promise<void> {
-    await this.connection.connect();
-    this.connected = true;
+  connect(): Promise<void> {
+    return this.connection.connect();
   }
 
   /** Stops consumers, waits for pending acks (unless `force`), closes the connections tq created. */
   async close(options: { force?: boolean } = {}): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
     if (!options.force) await this.acks.drain();
     this.pubsub.close();
@@ -133,34 +136,27 @@ export class RedisBroker implements Broker {
     if (this.keys.cluster || encoded.delayMs > 0) return this.store([encoded]);
     const keys = this.keys.queue(queue);
     await scripts.push.runNow(
-      this.requireConnected(),
+      this.connection.command,
       [keys.ready[encoded.bucket] as string, keys.unacked, keys.unackedIndex, keys.idle, keys.credits],
       [encoded.raw, encoded.bucket, this.context.uniqueId(), this.context.visibilityTimeoutMs, keys.inboxPrefix],
     );
   }
 
-  /** Encodes (and size-checks) every message before sending any, then stores them in a few pipelined commands. */
+  /** Encodes every message before sending any, then stores them in a few pipelined commands. */
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     await this.store(messages.map((m) => this.encode(m.queue, m.message, m.options ?? {})));
   }
 
   /**
-   * Put bytes on a queue as they are (kombu bucket 0 = tq priority 9), without encoding or checks
-   * beyond the size limit. For tests and tools: this is how a poison message gets in.
+   * Put bytes on a queue as they are (kombu bucket 0 = tq priority 9), without encoding or checks.
+   * For tests and tools: this is how a poison message gets in.
    */
   async publishRaw(queue: string, raw: Uint8Array | string): Promise<void> {
-    const bytes = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw);
-    this.checkSize(bytes.byteLength, `Raw message for queue ${queue}`);
-    await this.connection.command.lpush(this.keys.queue(queue).ready[0] as string, bytes);
+    await this.connection.command.lpush(this.keys.queue(queue).ready[0] as string, Buffer.from(raw));
     await this.ring(queue);
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    this.requireConnected();
-    if (!Number.isInteger(options.prefetch) || options.prefetch < 1) {
-      throw new ConfigurationError(`consume() needs prefetch to be a positive integer, got ${options.prefetch}`);
-    }
-    if (queues.length === 0) throw new ConfigurationError('consume() needs at least one queue');
     const consumer = new RedisConsumer(this.context, [...queues], handler, options.prefetch, (closed) => this.consumers.delete(closed));
     this.consumers.add(consumer);
     await consumer.start();
@@ -169,12 +165,12 @@ export class RedisBroker implements Broker {
 
   async purge(queue: string): Promise<number> {
     const keys = this.keys.queue(queue);
-    return Number(await scripts.purge.run(this.requireConnected(), [...keys.ready, keys.delayed, keys.redelivered], []));
+    return Number(await scripts.purge.run(this.connection.command, [...keys.ready, keys.delayed, keys.redelivered], []));
   }
 
   async size(queue: string): Promise<number> {
     const keys = this.keys.queue(queue);
-    return Number(await scripts.size.run(this.requireConnected(), [...keys.ready, keys.delayed], []));
+    return Number(await scripts.size.run(this.connection.command, [...keys.ready, keys.delayed], []));
   }
 
   /**
@@ -182,7 +178,7 @@ export class RedisBroker implements Broker {
    * kombu binding (kombu's `queue_delete`). Consumers of it should be closed first.
    */
   async deleteQueue(queue: string): Promise<void> {
-    const client = this.requireConnected();
+    const client = this.connection.command;
     const keys = this.keys.queue(queue);
     // Separate commands: in a cluster the doorbell and the binding live in other slots.
     await Promise.all([
@@ -196,7 +192,7 @@ export class RedisBroker implements Broker {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const stop = Number.isFinite(limit) ? Math.max(0, limit) - 1 : -1;
     if (stop < -1 || limit === 0) return [];
-    const entries = await this.requireConnected().lrangeBuffer(this.keys.queue(queue).dead, 0, stop);
+    const entries = await this.connection.command.lrangeBuffer(this.keys.queue(queue).dead, 0, stop);
     return entries.map((entry) => {
       const newline = entry.indexOf(10);
       const header = JSON.parse(entry.subarray(0, newline).toString('utf8')) as { reason: string; queue: string };
@@ -210,7 +206,7 @@ export class RedisBroker implements Broker {
     const staleAfterMs = 3 * this.context.pollIntervalMs + 2000;
     const status = this.connection.status;
     return {
-      healthy: this.connected && status === 'ready' && consumers.every((c) => c.lastContactMsAgo < staleAfterMs),
+      healthy: status === 'ready' && consumers.every((c) => c.lastContactMsAgo < staleAfterMs),
       status,
       consumers,
       lastError: this.connection.lastError?.message,
@@ -221,12 +217,11 @@ export class RedisBroker implements Broker {
     const bucket = kombuPriorityOf(options.priority ?? message.properties.priority);
     // The envelope carries kombu's priority, so a Python restore puts it back in the same bucket.
     const raw = toEnvelope({ ...message, properties: { ...message.properties, priority: bucket } }, { queue });
-    this.checkSize(Buffer.byteLength(raw), `Message ${message.headers.id} (${message.headers.task})`);
     return { queue, bucket, raw, delayMs: Math.max(0, Math.round(options.delayMs ?? 0)) };
   }
 
   private async store(messages: readonly Encoded[]): Promise<void> {
-    const client = this.requireConnected();
+    const client = this.connection.command;
     const ready = new Map<string, string[]>();
     const delayed = new Map<string, (string | number)[]>();
     const queues = new Set<string>();
@@ -264,20 +259,4 @@ export class RedisBroker implements Broker {
     if (this.keys.cluster) await this.connection.command.zadd(keys.marker, 0, 'ring');
     else await scripts.ring.run(this.connection.command, [keys.idle, keys.credits], [keys.inboxPrefix, this.context.visibilityTimeoutMs]);
   }
-
-  private checkSize(bytes: number, what: string): void {
-    const limit = this.capabilities.maxMessageBytes;
-    if (bytes > limit) throw new PayloadTooLargeError(what, bytes, limit);
-  }
-
-  private requireConnected(): RedisClient {
-    if (!this.connected) throw new BrokerConnectionError('The Redis broker is not connected: call connect() first');
-    return this.connection.command;
-  }
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0)) throw new ConfigurationError(`RedisBroker ${name} must be a positive number, got ${value}`);
-  return value;
 }

@@ -1,5 +1,6 @@
-import { BrokerConnectionError } from '@tq/core';
+import { BrokerConnectionError, type Logger } from '@tq/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { ConnectionWatch } from './connection-watch.js';
 import { parseRedisUrl } from './parse-redis-url.js';
 import { preloadScripts, type RedisClient } from './redis-script.js';
 
@@ -17,45 +18,84 @@ export interface RedisConnectionConfig {
   client?: RedisClient;
   /** Extra ioredis options for the clients tq creates from `url`. */
   redisOptions?: RedisOptions;
+  /**
+   * Where connection loss, reconnects and background errors are logged (pass your app's
+   * `app.logger`; a URL given to `createApp` gets it by itself). Default `defaultLogger()`.
+   */
+  logger?: Logger;
 }
 
 /**
  * The command connection of a broker or backend, plus the dedicated connections it duplicates
- * from it (a blocking call or a subscription monopolizes a connection). Knows which ones tq owns.
+ * from it (a blocking call or a subscription monopolizes a connection). Knows which ones tq owns,
+ * and logs every one's losses and recoveries (see {@link ConnectionWatch}).
  */
 export class RedisConnection {
   readonly cluster: boolean;
   /** Database number, for kombu's pub/sub channel names. */
   readonly db: number;
+  /** `host:port` (a cluster: its seeds), for logs and errors; never credentials. */
+  private readonly address: string;
   private client: RedisClient | undefined;
-  private readonly owned = new Set<RedisClient>();
-  private connecting: Promise<RedisClient> | undefined;
+  /** The clients tq created (and closes), with their watches. */
+  private readonly owned = new Map<RedisClient, ConnectionWatch>();
+  private userWatch: ConnectionWatch | undefined;
   /** Last connection error seen on any of our clients (for `health()`). */
   lastError: Error | undefined;
 
-  constructor(private readonly config: RedisConnectionConfig) {
-    if (config.client) {
-      this.cluster = config.client instanceof Cluster;
-      this.db = config.client instanceof Cluster ? 0 : (config.client.options.db ?? 0);
+  constructor(
+    private readonly config: RedisConnectionConfig,
+    private readonly logger: Logger,
+  ) {
+    const client = config.client;
+    if (client) {
+      this.cluster = client instanceof Cluster;
+      this.db = client instanceof Cluster ? 0 : (client.options.db ?? 0);
+      const nodes = client instanceof Cluster ? client.nodes() : [client];
+      this.address = nodes.map((node) => node.options.path ?? `${node.options.host}:${node.options.port}`).join(',') || 'cluster';
     } else {
       const url = parseRedisUrl(config.url ?? 'redis://127.0.0.1:6379/0');
       this.cluster = url.cluster;
       this.db = url.db;
+      this.address = url.nodes.map((node) => `${node.host}:${node.port}`).join(',');
     }
   }
 
-  /** Connect the command connection (idempotent, concurrent-safe, retryable after failure). */
-  connect(): Promise<RedisClient> {
-    this.connecting ??= this.open().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw new BrokerConnectionError(`Cannot connect to Redis: ${(error as Error).message}`, { cause: error });
+  /** Connect the command connection. A failed connect leaves nothing running (it is never closed). */
+  async connect(): Promise<void> {
+    if (this.client) return;
+    const client = this.config.client ?? this.create();
+    const watch = this.watch(client, 'command', () => {
+      // After a reconnect the server may be a restarted one with an empty script cache.
+      preloadScripts(client).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not preload scripts; they load on first use'),
+      );
     });
-    return this.connecting;
+    try {
+      if (client.status === 'wait') await client.connect();
+      else if (client.status !== 'ready')
+        await new Promise<void>((resolve, reject) => {
+          client.once('ready', resolve);
+          client.once('end', () => reject(new Error('connection ended')));
+        });
+      await warmUp(client);
+      await preloadScripts(client);
+    } catch (error) {
+      if (this.config.client) watch.detach();
+      else {
+        watch.stop();
+        client.disconnect();
+      }
+      throw new BrokerConnectionError(`Cannot connect to Redis at ${this.address}: ${(error as Error).message}`, { cause: error });
+    }
+    if (this.config.client) this.userWatch = watch;
+    else this.owned.set(client, watch);
+    this.client = client;
   }
 
   /** The connected command client. */
   get command(): RedisClient {
-    if (!this.client) throw new BrokerConnectionError('Not connected to Redis: call connect() first');
+    if (!this.client) throw new BrokerConnectionError(`The connection to Redis at ${this.address} is closed`);
     return this.client;
   }
 
@@ -70,8 +110,7 @@ export class RedisConnection {
       source instanceof Cluster
         ? source.duplicate(undefined, pipelining)
         : source.duplicate({ lazyConnect: true, connectionName: name, ...pipelining });
-    this.watchErrors(client);
-    this.owned.add(client);
+    this.owned.set(client, this.watch(client, name));
     if (client.status === 'wait') await client.connect();
     await warmUp(client);
     return client;
@@ -79,6 +118,7 @@ export class RedisConnection {
 
   /** Close a dedicated connection now. */
   release(client: RedisClient): void {
+    this.owned.get(client)?.stop();
     this.owned.delete(client);
     client.disconnect();
   }
@@ -87,10 +127,12 @@ export class RedisConnection {
   async close(force = false): Promise<void> {
     const clients = [...this.owned];
     this.owned.clear();
-    this.connecting = undefined;
+    this.userWatch?.detach();
+    this.userWatch = undefined;
     this.client = undefined;
     await Promise.all(
-      clients.map(async (client) => {
+      clients.map(async ([client, watch]) => {
+        watch.stop();
         if (force || client.status !== 'ready') return client.disconnect();
         await client.quit().catch(() => client.disconnect());
       }),
@@ -105,28 +147,6 @@ export class RedisConnection {
   /** `ready` when the command connection is up. */
   get status(): string {
     return this.client?.status ?? 'closed';
-  }
-
-  private async open(): Promise<RedisClient> {
-    const client = this.config.client ?? this.create();
-    if (!this.config.client) this.owned.add(client);
-    this.watchErrors(client);
-    if (client.status === 'wait') await client.connect();
-    else if (client.status !== 'ready')
-      await new Promise<void>((resolve, reject) => {
-        client.once('ready', resolve);
-        client.once('end', () => reject(new Error('connection ended')));
-      });
-    await warmUp(client);
-    await preloadScripts(client);
-    // After a reconnect the server may be a restarted one with an empty script cache.
-    client.on('ready', () => {
-      preloadScripts(client).catch((error: unknown) => {
-        this.lastError = error as Error;
-      });
-    });
-    this.client = client;
-    return client;
   }
 
   private create(): RedisClient {
@@ -145,11 +165,12 @@ export class RedisConnection {
     return new Cluster(url.nodes, options);
   }
 
-  private watchErrors(client: RedisClient): void {
-    // Without a listener ioredis prints every reconnect attempt; keep the last one for health().
-    client.on('error', (error: Error) => {
+  /** Log the client's connection trouble; keep its last error for health() (and ioredis from printing it). */
+  private watch(client: RedisClient, name: string, onReconnect?: () => void): ConnectionWatch {
+    const onError = (error: Error) => {
       this.lastError = error;
-    });
+    };
+    return new ConnectionWatch(client, this.logger, { redis: this.address, connection: name }, { onError, onReconnect });
   }
 }
 

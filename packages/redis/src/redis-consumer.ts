@@ -18,7 +18,7 @@ export interface ConsumerHealth {
   queues: readonly string[];
   /** Deliveries claimed and not settled yet. */
   held: number;
-  /** Milliseconds since this consumer last completed a Redis call (claim, doorbell, heartbeat). */
+  /** Milliseconds since this consumer last completed a Redis call (claim, doorbell, or a check-in while full). */
   lastContactMsAgo: number;
 }
 
@@ -35,14 +35,15 @@ export interface ConsumerHealth {
  *   again when its credits run out, when woken by a ring, or at the poll interval.
  * - cluster: BZPOPMIN on the queues' markers (inboxes of several queues would span hash slots).
  *
- * A ticker extends every held delivery's deadline while the subscription is open (so nothing
- * held by a live consumer is redelivered, whether its task runs or waits for a slot) and
- * reconnects a doorbell connection that stalled.
+ * Held deliveries are kept invisible by core's heartbeat (`RedisDelivery.extendVisibility`), not
+ * here. A ticker reconnects a doorbell connection that stalled, and while the consumer is full
+ * (no claims, no doorbell) checks in with Redis, so `health()` tells a busy consumer from a cut one.
  */
 export class RedisConsumer implements Subscription {
   private closed = false;
   private running = 0;
-  private readonly held = new Map<string, Set<RedisDelivery>>();
+  /** Deliveries claimed and not settled yet (for `health()`). */
+  private readonly held = new Set<RedisDelivery>();
   private readonly keys: QueueKeys[];
   private blocking: RedisClient | undefined;
   private claimer: RedisClient | undefined;
@@ -56,6 +57,7 @@ export class RedisConsumer implements Subscription {
   private ticker: NodeJS.Timeout | undefined;
   private loopDone: Promise<void> | undefined;
   private lastContactAt = performance.now();
+  private checkingIn = false;
   private failedClaim: { queue: string; prefix: string; want: number } | undefined;
   /** Identifies this consumer in idle registrations (standalone). */
   private readonly id: string;
@@ -72,7 +74,6 @@ export class RedisConsumer implements Subscription {
     private readonly onClose: (consumer: RedisConsumer) => void,
   ) {
     this.keys = queues.map((queue) => ctx.keys.queue(queue));
-    for (const queue of queues) this.held.set(queue, new Set());
     this.id = ctx.uniqueId();
     const inboxes = ctx.keys.cluster ? undefined : this.keys.map((keys) => keys.inboxPrefix + this.id);
     this.inboxes = inboxes;
@@ -89,8 +90,7 @@ export class RedisConsumer implements Subscription {
     // next batch while this process still runs the current one.
     this.claimer = await this.ctx.connection.dedicated('tq:claims', { autoPipelining: false });
     if (!this.ctx.keys.cluster) await this.declareBindings();
-    const tickMs = Math.max(10, Math.min(this.ctx.pollIntervalMs, this.ctx.visibilityTimeoutMs / 3));
-    this.ticker = setInterval(() => this.tick(), tickMs);
+    this.ticker = setInterval(() => this.tick(), Math.max(10, this.ctx.pollIntervalMs));
     this.loopDone = this.loop();
   }
 
@@ -109,9 +109,7 @@ export class RedisConsumer implements Subscription {
   }
 
   health(): ConsumerHealth {
-    let held = 0;
-    for (const set of this.held.values()) held += set.size;
-    return { queues: this.queues, held, lastContactMsAgo: Math.round(performance.now() - this.lastContactAt) };
+    return { queues: this.queues, held: this.held.size, lastContactMsAgo: Math.round(performance.now() - this.lastContactAt) };
   }
 
   private room(): number {
@@ -152,8 +150,8 @@ export class RedisConsumer implements Subscription {
         if (drained && !this.closed && this.room() > 0) await this.waitForWork();
       } catch (error) {
         if (this.closed) break;
-        this.ctx.onError(error);
         backoffMs = Math.min(backoffMs * 2 || 50, 1000);
+        this.ctx.logger.warn({ err: error, queues: this.queues, retryInMs: backoffMs }, 'claiming from Redis failed; retrying');
         await this.sleepUntilWoken(backoffMs);
       }
     }
@@ -231,14 +229,15 @@ export class RedisConsumer implements Subscription {
   }
 
   private deliver(queue: string, keys: QueueKeys, claimed: ClaimedMessage): void {
-    const held = this.held.get(queue) as Set<RedisDelivery>;
-    const delivery = new RedisDelivery(this.ctx, keys, queue, claimed, (settled) => held.delete(settled));
+    const delivery = new RedisDelivery(this.ctx, keys, queue, claimed, (settled) => this.held.delete(settled));
     if (this.closed) {
-      // Claimed while closing: never handed over, so it goes back untouched.
-      void delivery.release().catch((error: unknown) => this.ctx.onError(error));
+      // Claimed while closing: never handed over, so it goes back untouched (else after its deadline).
+      void delivery
+        .release()
+        .catch((error: unknown) => this.ctx.logger.error({ err: error, queue }, 'could not give back a claimed message'));
       return;
     }
-    held.add(delivery);
+    this.held.add(delivery);
     this.running++;
     // The handler runs in a microtask, never inside the claim loop. The worker's handler never
     // rejects; a rejecting one is a caller bug and surfaces as an unhandled rejection.
@@ -260,13 +259,13 @@ export class RedisConsumer implements Subscription {
     await Promise.race([this.bell, this.sleepUntilWoken(dueInMs, false)]);
   }
 
-  /** Wait on the doorbell; never rejects: errors are reported and waited out. */
+  /** Wait on the doorbell; never rejects: errors are logged and waited out. */
   private async ringable(): Promise<void> {
     try {
       await (this.inboxes ? this.waitOnInboxes(this.inboxes) : this.waitOnMarkers());
     } catch (error) {
       if (!this.closed) {
-        this.ctx.onError(error);
+        this.ctx.logger.warn({ err: error, queues: this.queues }, 'waiting on the Redis doorbell failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
@@ -332,27 +331,33 @@ export class RedisConsumer implements Subscription {
     for (const [done, onSettle] of [...this.waiters]) if (onSettle || !settled) done();
   }
 
-  /** Heartbeat held deliveries; reconnect a stalled doorbell. */
+  /**
+   * Reconnect a stalled doorbell. While full, the loop neither claims nor waits on the doorbell, so
+   * check in with a PING (at most one in flight): `lastContactMsAgo` stays the consumer's link to
+   * Redis, not its workload. Held messages are not extended here: core's heartbeat does that.
+   */
   private tick(): void {
     if (this.closed) return;
-    for (const [queue, held] of this.held) {
-      if (held.size === 0) continue;
-      const ids = [...held].map((delivery) => delivery.claimId);
-      const keys = this.ctx.keys.queue(queue);
-      Promise.resolve()
-        .then(() => scripts.extend.run(this.ctx.connection.command, [keys.unackedIndex], [this.ctx.visibilityTimeoutMs, ...ids]))
-        .then(
-          () => this.contact(),
-          (error: unknown) => this.ctx.onError(error),
-        );
-    }
-    const bellAgeMs = performance.now() - this.bellSince;
+    const now = performance.now();
+    const bellAgeMs = now - this.bellSince;
     if (this.bell && this.blocking && bellAgeMs > this.ctx.pollIntervalMs + STALL_GRACE_MS) {
       // The blocking call should have timed out long ago: the connection is dead without knowing it.
-      this.ctx.onError(new Error(`doorbell connection stalled for ${Math.round(bellAgeMs)} ms; reconnecting`));
-      this.bellSince = performance.now();
+      this.ctx.logger.warn({ queues: this.queues, stalledMs: Math.round(bellAgeMs) }, 'Redis doorbell connection stalled; reconnecting it');
+      this.bellSince = now;
       this.blocking.disconnect(true);
     }
+    if (this.room() > 0 || this.checkingIn || now - this.lastContactAt < this.ctx.pollIntervalMs) return;
+    this.checkingIn = true;
+    // A failure is the connection's, which its watch logs; health() shows the missing contact.
+    (this.claimer as RedisClient)
+      .ping()
+      .then(
+        () => this.contact(),
+        () => {},
+      )
+      .finally(() => {
+        this.checkingIn = false;
+      });
   }
 
   private contact(): void {
@@ -372,8 +377,9 @@ export class RedisConsumer implements Subscription {
         ),
       ),
     ).catch((error: unknown) => {
-      // Left as is, the registrations expire and the messages come back after their deadline.
-      if (!this.ctx.connection.closed) this.ctx.onError(error);
+      if (this.ctx.connection.closed) return;
+      const why = 'could not leave the idle registrations; they expire, and messages handed over return after their visibility timeout';
+      this.ctx.logger.warn({ err: error, queues: this.queues }, why);
     });
   }
 

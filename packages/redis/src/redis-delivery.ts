@@ -25,7 +25,7 @@ export class RedisDelivery implements Delivery {
   readonly raw: Uint8Array;
   readonly deliveryCount: number;
   readonly visibilityTimeoutMs: number;
-  readonly claimId: string;
+  private readonly claimId: string;
   private settled = false;
 
   constructor(
@@ -75,6 +75,7 @@ export class RedisDelivery implements Delivery {
     );
   }
 
+  /** Called by core's heartbeat every third of `visibilityTimeoutMs` while the delivery is held. */
   async extendVisibility(ms: number): Promise<void> {
     if (this.settled || this.ctx.connection.closed) return;
     await this.unlessClosed(() =>
@@ -86,11 +87,6 @@ export class RedisDelivery implements Delivery {
   async release(): Promise<void> {
     if (!this.settle()) return;
     await this.unlessClosed(() => scripts.settle.run(this.ctx.connection.command, this.keys.settleKeys, [this.claimId, 'release', 0, '']));
-  }
-
-  /** Still unsettled (the consumer keeps extending it). */
-  get pending(): boolean {
-    return !this.settled;
   }
 
   /**

@@ -1,11 +1,12 @@
 import {
   type BackendCapabilities,
   type BackendConnectContext,
-  BrokerConnectionError,
   ChordError,
   type ChordPart,
   ConfigurationError,
+  defaultLogger,
   parseKombuJson,
+  positiveNumber,
   type ResultBackend,
   type ResultMeta,
   type SetResultOptions,
@@ -31,9 +32,10 @@ const DEFAULT_EXPIRES_MS = 24 * 60 * 60_000;
 /**
  * Celery's Redis result backend (spec §6): `celery-task-meta-<id>` JSON records written with
  * SET + PUBLISH on the key's channel, so Python's `AsyncResult` reads tq results and the other way
- * round; a stored SUCCESS is never overwritten (checked in the same script). `watch` rides one
- * shared subscriber connection; chords use Celery's `.j` sorted set and `.s` size, counted in one
- * script that hands the parts to exactly one caller.
+ * round. A stored SUCCESS is never overwritten, nor a stored FAILURE or REVOKED by a state that is
+ * not final (a late RETRY), checked in the same script. `watch` rides one shared subscriber
+ * connection; chords use Celery's `.j` sorted set and `.s` size, counted in one script that hands
+ * the parts to exactly one caller.
  *
  * Beyond Celery: a record is also published on the caller's reply channel (the message's
  * `reply_to`), which a tq app keeps subscribed, so `get()` hears from a tq worker without waiting
@@ -52,15 +54,13 @@ export class RedisResultBackend implements ResultBackend {
   private readonly pubsub: RedisPubSub;
   private readonly expiresMs: number;
   private replies: RedisReplies | undefined;
-  private connected = false;
 
   constructor(config: RedisResultBackendConfig = {}) {
-    const expiresMs = config.expiresMs ?? DEFAULT_EXPIRES_MS;
-    if (Number.isNaN(expiresMs) || expiresMs <= 0) {
-      throw new ConfigurationError(`RedisResultBackend expiresMs must be a positive number of ms or Infinity, got ${expiresMs}`);
-    }
-    this.expiresMs = expiresMs;
-    this.connection = new RedisConnection(config);
+    // Infinity is meaningful here (records never expire); anything else follows the one rule.
+    const { expiresMs } = config;
+    this.expiresMs =
+      expiresMs === Number.POSITIVE_INFINITY ? expiresMs : positiveNumber('RedisResultBackend', 'expiresMs', expiresMs, DEFAULT_EXPIRES_MS);
+    this.connection = new RedisConnection(config, (config.logger ?? defaultLogger()).child({ backend: 'RedisResultBackend' }));
     this.keys = new ResultKeys(config.keyPrefix ?? '', this.connection.cluster);
     this.pubsub = new RedisPubSub(this.connection);
   }
@@ -68,12 +68,9 @@ export class RedisResultBackend implements ResultBackend {
   async connect(context?: BackendConnectContext): Promise<void> {
     await this.connection.connect();
     if (context?.replyTo) this.replies ??= new RedisReplies(this.pubsub, this.keys.replies(context.replyTo));
-    this.connected = true;
   }
 
   async close(): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
     this.replies = undefined;
     this.pubsub.close();
     await this.connection.close();
@@ -81,21 +78,20 @@ export class RedisResultBackend implements ResultBackend {
 
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
     const replies = options?.replyTo ? this.keys.replies(options.replyTo) : '';
-    await scripts.setResult.runNow(this.client(), [this.keys.task(taskId)], [toPythonJson(meta), this.ttl(options), replies, taskId]);
+    await scripts.setResult.runNow(this.client, [this.keys.task(taskId)], [toPythonJson(meta), this.ttl(options), replies, taskId]);
   }
 
   async get(taskId: string): Promise<ResultMeta | undefined> {
-    const json = await this.client().get(this.keys.task(taskId));
+    const json = await this.client.get(this.keys.task(taskId));
     return json === null ? undefined : (parseKombuJson(json) as ResultMeta);
   }
 
   async forget(taskId: string): Promise<void> {
-    await this.client().del(this.keys.task(taskId));
+    await this.client.del(this.keys.task(taskId));
   }
 
   /** Listens on the app's reply channel at once, and on the key's channel (resolves once that is live). */
   async watch(taskId: string, listener: (meta: ResultMeta) => void): Promise<() => Promise<void>> {
-    this.client();
     const unlistenReplies = this.replies?.listen(taskId, listener);
     try {
       const unlistenKey = await this.pubsub.listen(this.keys.task(taskId), (message) => {
@@ -116,13 +112,13 @@ export class RedisResultBackend implements ResultBackend {
   async saveGroup(groupId: string, taskIds: readonly string[], options?: SetResultOptions): Promise<void> {
     const key = this.keys.group(groupId);
     const json = toPythonJson({ result: [[groupId, null], taskIds.map((id) => [[id, null], null])] });
-    const client = this.client();
+    const client = this.client;
     const ttl = this.ttl(options);
     await Promise.all([ttl > 0 ? client.set(key, json, 'PX', ttl) : client.set(key, json), client.publish(key, json)]);
   }
 
   async restoreGroup(groupId: string): Promise<string[] | undefined> {
-    const json = await this.client().get(this.keys.group(groupId));
+    const json = await this.client.get(this.keys.group(groupId));
     if (json === null) return undefined;
     const members = (parseKombuJson(json) as { result: [unknown, [[string, unknown], unknown][]] }).result[1];
     return members.map((tuple) => tuple[0][0]);
@@ -133,13 +129,13 @@ export class RedisResultBackend implements ResultBackend {
     if (!Number.isInteger(size) || size < 1) throw new ConfigurationError(`initChord() needs a positive integer size, got ${size}`);
     const [, sizeKey] = this.keys.chord(chordId);
     const ttl = this.ttl(options);
-    await (ttl > 0 ? this.client().set(sizeKey, size, 'PX', ttl) : this.client().set(sizeKey, size));
+    await (ttl > 0 ? this.client.set(sizeKey, size, 'PX', ttl) : this.client.set(sizeKey, size));
   }
 
   async addChordPart(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined> {
     const score = Number.isFinite(part.index) ? part.index : '+inf';
     const member = toPythonJson([1, part.taskId, part.state, part.result]);
-    const reply = await scripts.addChordPart.run(this.client(), this.keys.chord(chordId), [part.taskId, score, member, this.ttl()]);
+    const reply = await scripts.addChordPart.run(this.client, this.keys.chord(chordId), [part.taskId, score, member, this.ttl()]);
     if (reply === 'unknown') {
       throw new ChordError(`Chord ${chordId} is unknown: initChord() must run before its members finish, or its record expired`);
     }
@@ -159,8 +155,7 @@ export class RedisResultBackend implements ResultBackend {
     return Number.isFinite(ms) ? Math.max(1, Math.round(ms)) : 0;
   }
 
-  private client(): RedisClient {
-    if (!this.connected) throw new BrokerConnectionError('The Redis result backend is not connected: call connect() first');
+  private get client(): RedisClient {
     return this.connection.command;
   }
 }

@@ -6,13 +6,14 @@ import { RedisResultBackend } from './redis-result-backend.js';
  * `redis://` and `rediss://` for `createApp({ broker, backend })`. Options ride in the query
  * string: broker `keyPrefix`, `visibilityTimeoutMs`, `maxMessageBytes`, `pollIntervalMs`,
  * `claimBatchSize`, `deadLetterLimit`; backend `keyPrefix`, `expiresMs`; both `cluster=true`
- * (more seeds with `nodes=h2:p2,h3:p3`).
+ * (more seeds with `nodes=h2:p2,h3:p3`). Both log through the app's logger (`context.logger`).
  */
 export const transport: TransportModule = {
   schemes: ['redis', 'rediss'],
-  createBroker: (url) =>
+  createBroker: (url, { logger }) =>
     new RedisBroker({
       url,
+      logger,
       keyPrefix: url.searchParams.get('keyPrefix') ?? undefined,
       visibilityTimeoutMs: numberParam(url, 'visibilityTimeoutMs'),
       maxMessageBytes: numberParam(url, 'maxMessageBytes'),
@@ -20,6 +21,11 @@ export const transport: TransportModule = {
       claimBatchSize: numberParam(url, 'claimBatchSize'),
       deadLetterLimit: numberParam(url, 'deadLetterLimit'),
     }),
-  createResultBackend: (url) =>
-    new RedisResultBackend({ url, keyPrefix: url.searchParams.get('keyPrefix') ?? undefined, expiresMs: numberParam(url, 'expiresMs') }),
+  createResultBackend: (url, { logger }) =>
+    new RedisResultBackend({
+      url,
+      logger,
+      keyPrefix: url.searchParams.get('keyPrefix') ?? undefined,
+      expiresMs: numberParam(url, 'expiresMs'),
+    }),
 };

@@ -1,5 +1,12 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { BackendCapabilities, ChordPart, ResultBackend, ResultMeta, SetResultOptions } from '../spec/result-backend.js';
+import {
+  type BackendCapabilities,
+  type ChordPart,
+  READY_STATES,
+  type ResultBackend,
+  type ResultMeta,
+  type SetResultOptions,
+} from '../spec/result-backend.js';
 import { MemoryResultStore } from './memory-result-store.js';
 
 /** Configuration of a {@link MemoryResultBackend}. */
@@ -51,8 +58,10 @@ export class MemoryResultBackend implements ResultBackend {
 
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
     const store = this.live();
-    // A stored SUCCESS stays (a redelivered or retried attempt must not undo it).
-    if (parse<ResultMeta>(store.getResult(taskId))?.status === 'SUCCESS') return;
+    const stored = parse<ResultMeta>(store.getResult(taskId))?.status;
+    // A stored SUCCESS stays (a redelivered attempt must not undo it), and a final state is not
+    // replaced by a pending one (a retry's FAILURE can land before the RETRY of the attempt that sent it).
+    if (stored === 'SUCCESS' || (stored !== undefined && READY_STATES.has(stored) && !READY_STATES.has(meta.status))) return;
     store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
   }
 

@@ -42,11 +42,14 @@ export class Heartbeat {
     this.timer.unref();
   }
 
+  /** Extend every held delivery; failures (a broker outage) are logged once per beat, not once per delivery. */
   private beat(): void {
-    for (const delivery of this.held) {
-      delivery
-        .extendVisibility?.(delivery.visibilityTimeoutMs as number)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not extend visibility'));
-    }
+    const beats = [...this.held].map((delivery) => delivery.extendVisibility?.(delivery.visibilityTimeoutMs as number));
+    void Promise.allSettled(beats).then((settled) => {
+      const failed = settled.filter((outcome) => outcome.status === 'rejected');
+      if (failed.length === 0) return;
+      const err = (failed[0] as PromiseRejectedResult).reason;
+      this.logger.warn({ err, failed: failed.length, held: settled.length }, 'could not extend the visibility of held deliveries');
+    });
   }
 }

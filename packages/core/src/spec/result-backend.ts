@@ -105,7 +105,10 @@ export interface ResultBackend {
   close(): Promise<void>;
   /**
    * Store a task's record and notify watchers. A stored SUCCESS is never overwritten (a redelivered
-   * task stays idempotent, as Celery's GET-before-SETEX does); do the check atomically where you can.
+   * task stays idempotent, as Celery's GET-before-SETEX does), and a stored final state (FAILURE,
+   * REVOKED) is not replaced by a pending one (RETRY, STARTED, PROGRESS): a retry runs as soon as it
+   * is published, so its FAILURE can land before the RETRY of the attempt that sent it, and its
+   * caller would then wait forever. Do the check atomically where you can.
    */
   set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void>;
   /** Read a task's record; `undefined` means PENDING (Celery never stores PENDING). */

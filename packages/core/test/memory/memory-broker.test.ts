@@ -182,9 +182,11 @@ describe('memory broker under a worker', () => {
     const name = `heartbeat-${crypto.randomUUID()}`;
     const app = createApp({ broker: new MemoryBroker({ name, visibilityTimeoutMs: 150 }), logger: undefined });
     let runs = 0;
+    let finished = 0;
     const slow = app.task('memory.slow', async () => {
       runs++;
       await sleep(700);
+      finished++;
       return runs;
     });
     // Two workers: a message that came back would go to the idle one and run twice.
@@ -192,9 +194,10 @@ describe('memory broker under a worker', () => {
     for (const worker of workers) await worker.start();
     try {
       await slow.delay();
-      await sleep(900);
+      // However late a loaded machine runs it: by the time it finished, a redelivery would have run.
+      await expect.poll(() => finished, { timeout: 3000 }).toBe(1);
       expect(runs).toBe(1);
-      expect(await (await app.broker()).size(app.defaultQueue)).toBe(0);
+      await expect.poll(async () => (await app.broker()).size(app.defaultQueue), { timeout: 1000 }).toBe(0);
     } finally {
       for (const worker of workers) await worker.close();
       await app.close();

@@ -1,17 +1,12 @@
 // Relative import: @tq/conformance depends on @tq/core, so core cannot list it as a dependency.
-import { backendConformance, brokerConformance } from '../../../conformance/src/index.js';
+import { transportConformance } from '../../../conformance/src/index.js';
 import { MemoryBroker, MemoryResultBackend } from '../../src/memory/index.js';
 
-// One shared name: the suite's brokers and backends must reach the same storage.
-brokerConformance({
+// memory+memory: one shared name, so every broker and backend the suites make reach the same
+// queues and records, as a real server would.
+transportConformance({
   name: 'memory',
-  capabilities: new MemoryBroker().capabilities,
   createBroker: ({ visibilityTimeoutMs }) => new MemoryBroker({ name: 'conformance', visibilityTimeoutMs }),
-  publishRaw: (broker, queue, raw) => (broker as MemoryBroker).publishRaw(queue, raw),
-});
-
-backendConformance({
-  name: 'memory',
-  capabilities: new MemoryResultBackend().capabilities,
   createBackend: () => new MemoryResultBackend({ name: 'conformance' }),
+  publishRaw: (broker, queue, raw) => (broker as MemoryBroker).publishRaw(queue, raw),
 });

@@ -75,8 +75,7 @@ describe('memoryTransport', () => {
       },
       { prefetch: 1 },
     );
-    await new Promise((r) => setTimeout(r, 150));
-    expect(received).toHaveLength(1);
+    await expect.poll(() => received, { timeout: 2000 }).toHaveLength(1);
   });
 
   it('reads settings from the query string and rejects bad ones', () => {

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, type BrokerCapabilities, createApp, createTaskMessage, MemoryBroker, MemoryResultBackend } from '../../src/index.js';
 
+/** close()'s grace period in the two tests below: "at once" means well under it, on any machine. */
+const GRACE_MS = 5000;
+
 let apps: App[] = [];
 afterEach(async () => {
   await Promise.all(apps.map((a) => a.close()));
@@ -33,7 +36,7 @@ describe('warm shutdown', () => {
     await next.close();
   });
 
-  it('close() does not wait out a long rate-limit pause: the waiting task goes back at once', async () => {
+  it('close() does not wait out a long rate-limit pause: the waiting task goes back at once', async (context) => {
     const broker = new MemoryBroker();
     const app = createApp({ broker, backend: new MemoryResultBackend() });
     apps.push(app);
@@ -45,13 +48,15 @@ describe('warm shutdown', () => {
     const second = await slow.delay(2);
     expect(await first.get({ timeoutMs: 2000 })).toBe(1);
     const closing = Date.now();
-    await worker.close({ timeoutMs: 5000 });
-    expect(Date.now() - closing).toBeLessThan(1000);
+    await worker.close({ timeoutMs: GRACE_MS });
+    const closeMs = Date.now() - closing;
+    await context.annotate(`close(): ${closeMs} ms`);
+    expect(closeMs).toBeLessThan(GRACE_MS / 2);
     expect(await broker.size('celery')).toBe(1);
     expect(await second.state()).toBe('PENDING');
   });
 
-  it('close() does not wait out an eta held in the worker (broker without delay): it goes back at once', async () => {
+  it('close() does not wait out an eta held in the worker (broker without delay): it goes back at once', async (context) => {
     const name = `no-delay-${randomUUID()}`;
     // A memory broker declaring no delay: the worker must hold early messages itself.
     const broker = new MemoryBroker({ name });
@@ -69,8 +74,10 @@ describe('warm shutdown', () => {
     await memory.publish('celery', message);
     await expect.poll(() => memory.size('celery'), { timeout: 1000, interval: 5 }).toBe(0);
     const closing = Date.now();
-    await worker.close({ timeoutMs: 5000 });
-    expect(Date.now() - closing).toBeLessThan(1000);
+    await worker.close({ timeoutMs: GRACE_MS });
+    const closeMs = Date.now() - closing;
+    await context.annotate(`close(): ${closeMs} ms`);
+    expect(closeMs).toBeLessThan(GRACE_MS / 2);
     expect(await memory.size('celery')).toBe(1);
     expect(await app.asyncResult(id).state()).toBe('PENDING');
     await memory.close();
