@@ -182,24 +182,25 @@ async function fail(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage,
   return delivery.ack();
 }
 
-/** Send the same task again (same id, retries + 1, new eta), then store RETRY, then ack (spec §1.9). */
+/** Store RETRY, send the same task again (same id, retries + 1, new eta), then ack (spec §1.9). */
 async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, error: unknown, delayMs: number) {
   const h = message.headers;
   const again: TaskMessage = structuredClone(message);
   again.headers.retries = h.retries + 1;
   again.headers.eta = delayMs > 0 ? new Date(Date.now() + delayMs).toISOString().replace('Z', '+00:00') : null;
   again.headers.parent_id = h.id;
+  // RETRY first: once the next attempt is published it may run and end at once, and this write must
+  // not land after its outcome. Informational, so a failed write does not stop the retry.
+  const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
+  await storeState(rt, delivery, message, 'RETRY', result, traceback)?.catch((e: unknown) =>
+    rt.logger.warn({ taskId: h.id, err: e }, 'could not store the RETRY state'),
+  );
   // Without broker delays (SQS FIFO) the eta header alone makes the receiving worker hold it.
   const canDelay = rt.broker.capabilities.delay !== false;
   const unsent = await persist(rt, message, 'send its retry', () =>
     rt.host.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {}),
   );
   if (unsent !== undefined) return isPermanent(unsent) ? fail(rt, delivery, message, unsent, 0) : giveBack(rt, delivery, message, unsent);
-  const { result, traceback } = error === undefined ? { result: null, traceback: null } : serializeError(error);
-  // RETRY is informational: the retry is already on its way, so a failed write must not stop it.
-  await storeState(rt, delivery, message, 'RETRY', result, traceback)?.catch((e: unknown) =>
-    rt.logger.warn({ taskId: h.id, err: e }, 'could not store the RETRY state'),
-  );
   emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
   return delivery.ack();
 }
