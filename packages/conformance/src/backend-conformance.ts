@@ -3,8 +3,8 @@ import type { BackendConformanceConfig } from './backend/backend-conformance-con
 import { backendTests } from './backend/backend-tests.js';
 
 /**
- * Registers the result backend conformance suite (call it at the top level of a test file).
- * Tests of capabilities the backend does not declare are registered as skipped, with the reason.
+ * Registers the result backend conformance suite (`transportConformance` calls it). Tests of
+ * capabilities the backend does not declare are registered as skipped, with the reason.
  */
 export function backendConformance(config: BackendConformanceConfig): void {
   describe(`result backend conformance: ${config.name}`, () => backendTests(config));

@@ -4,22 +4,17 @@ import type { BrokerConformanceConfig } from './broker/broker-conformance-config
 import { deliveryTests } from './broker/delivery-tests.js';
 import { reliabilityTests } from './broker/reliability-tests.js';
 import { schedulingTests } from './broker/scheduling-tests.js';
+import { volumeTests } from './broker/volume-tests.js';
 
 /**
- * Registers the broker conformance suite (call it at the top level of a test file). Tests of
- * capabilities the transport does not declare are registered as skipped, with the reason.
- *
- * @example
- * brokerConformance({
- *   name: 'memory',
- *   capabilities: new MemoryBroker().capabilities,
- *   createBroker: ({ visibilityTimeoutMs }) => new MemoryBroker({ name: 'conformance', visibilityTimeoutMs }),
- * });
+ * Registers the broker conformance suite (`transportConformance` calls it). Tests of capabilities
+ * the transport does not declare are registered as skipped, with the reason.
  */
 export function brokerConformance(config: BrokerConformanceConfig): void {
   describe(`broker conformance: ${config.name}`, () => {
     describe('delivery', () => deliveryTests(config));
     describe('reliability', () => reliabilityTests(config));
+    describe('at scale', () => volumeTests(config));
     describe('scheduling', () => schedulingTests(config));
     describe('admin and capabilities', () => adminTests(config));
   });

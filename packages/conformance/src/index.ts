@@ -1,16 +1,10 @@
 /**
- * `@tq/conformance`: the suites every tq transport passes, as functions that register vitest
- * suites. A transport's test file calls them with a factory and its declared capabilities.
+ * `@tq/conformance`: the suites every tq transport passes, behind ONE entry point. A transport's
+ * test file calls `transportConformance` with its factories; the broker, backend, lifecycle, task
+ * and restart suites it registers read what the transport can do from the objects it builds.
  *
- * Suites:
- * - `brokerConformance`: the Broker contract.
- * - `backendConformance`: the ResultBackend contract.
- * - Task-level scenarios (retries, time limits, chain/group/chord incl. failures) run a real app
- *   and worker over a transport; they join here as their own suite once the runtime lands.
+ * Set `TQ_STRESS=N` to run every suite N times at once (flake hunting).
  */
 
-export type { BackendConformanceConfig } from './backend/backend-conformance-config.js';
-export { backendConformance } from './backend-conformance.js';
-export type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';
-export { brokerConformance } from './broker-conformance.js';
-export { type TaskConformanceCapabilities, type TaskConformanceConfig, taskConformance } from './task/task-conformance.js';
+export { transportConformance } from './transport-conformance.js';
+export type { BrokerFactoryOptions, PairedBackend, TransportConformanceConfig } from './transport-conformance-config.js';

@@ -1,9 +1,12 @@
-import { brokerConformance } from '../src/index.js';
-import { LIMITED_CAPABILITIES, LimitedBroker } from './limited-broker.js';
+import { MemoryResultBackend } from '@tq/core';
+import { transportConformance } from '../src/index.js';
+import { LimitedBroker } from './limited-broker.js';
 
-// The suite against a transport that declares little: undeclared capabilities show up as skipped.
-brokerConformance({
+// Every suite against a transport that declares little: what it does not declare shows up as
+// skipped (never failed, never omitted), and the always-on tests must not lean on extras. The task
+// suite pairs it with memory results (memory's own suites run in @tq/core).
+transportConformance({
   name: 'memory-limited',
-  capabilities: LIMITED_CAPABILITIES,
   createBroker: () => new LimitedBroker('conformance-limited'),
+  pairWith: [{ name: 'memory', createBackend: () => new MemoryResultBackend({ name: 'conformance-limited' }) }],
 });

@@ -1,11 +1,11 @@
-import type { ResultBackend, ResultMeta } from '@tq/core';
+import { defaultLogger, type ResultBackend, type ResultMeta, RuntimeBackend, RuntimeHooks } from '@tq/core';
 import type { TestContext } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import type { BackendConformanceConfig } from './backend-conformance-config.js';
 
 /** One test's backends and ids, released when the test finishes. */
 export class BackendKit {
-  private readonly backends: ResultBackend[] = [];
+  private readonly backends: RuntimeBackend[] = [];
   private readonly ids: string[] = [];
 
   private constructor(readonly config: BackendConformanceConfig) {}
@@ -24,11 +24,20 @@ export class BackendKit {
     return id;
   }
 
-  /** A connected backend from the factory. */
-  async backend(): Promise<ResultBackend> {
-    const backend = await this.config.createBackend();
-    this.backends.push(backend);
+  /**
+   * A connected backend from the transport's factory, wrapped in core's runtime as an app wraps
+   * it: the suite checks what users get.
+   */
+  async backend(): Promise<RuntimeBackend> {
+    const backend = this.unconnected(this.config.createBackend());
     await backend.connect();
+    return backend;
+  }
+
+  /** The transport's backend in core's runtime, not connected yet (closed when the test ends). */
+  unconnected(transport: ResultBackend): RuntimeBackend {
+    const backend = new RuntimeBackend(transport, { logger: defaultLogger(), hooks: new RuntimeHooks() });
+    this.backends.push(backend);
     return backend;
   }
 

@@ -16,8 +16,20 @@ export function adminTests(config: BrokerConformanceConfig): void {
     const kit = BrokerKit.forTest(config, context);
     const broker = await kit.broker();
     expect(broker.capabilities).toEqual(caps);
+    // The transport's own object, and core's runtime around it, agree with the capabilities.
+    expect(broker.transport.control !== undefined).toBe(caps.broadcast);
+    expect(broker.transport.deadLetters !== undefined).toBe(caps.deadLetter);
     expect(broker.control !== undefined).toBe(caps.broadcast);
-    expect(broker.deadLetters !== undefined).toBe(caps.deadLetter);
+    if (!caps.deadLetter) {
+      // Core's runtime always has the method; without the capability it refuses clearly.
+      const refused = await Promise.resolve()
+        .then(() => broker.deadLetters(kit.queue()))
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(TqError.is(refused, 'TQ_UNSUPPORTED_CAPABILITY')).toBe(true);
+    }
     const queue = kit.queue();
     await broker.publish(queue, sampleMessage());
     const received = await kit.collect(broker, [queue]);

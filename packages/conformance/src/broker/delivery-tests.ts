@@ -94,7 +94,7 @@ export function deliveryTests(config: BrokerConformanceConfig): void {
     await sleep(kit.visibilityTimeoutMs * 1.5);
     expect(seen).toHaveLength(1);
     expect(await broker.size(queue)).toBe(0);
-    if (broker.deadLetters) expect(await broker.deadLetters(queue)).toEqual([]);
+    if (broker.capabilities.deadLetter) expect(await broker.deadLetters(queue)).toEqual([]);
   });
 
   it('one consumer reads several queues', async (context) => {

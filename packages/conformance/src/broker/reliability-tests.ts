@@ -192,7 +192,7 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
       for (const delivery of bad) expect(TqError.is(delivery.decodeError, 'TQ_MESSAGE_DECODE')).toBe(true);
       expect(bad.map((d) => Buffer.from(d.raw).toString('utf8')).sort()).toEqual([...poisons].sort());
       expect(seen.find((d) => d.message)?.message?.headers.id).toBe(good.headers.id);
-      if (broker.deadLetters) expect(await broker.deadLetters(queue)).toHaveLength(2);
+      if (broker.capabilities.deadLetter) expect(await broker.deadLetters(queue)).toHaveLength(2);
     },
   );
 }

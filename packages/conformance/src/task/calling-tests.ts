@@ -78,8 +78,12 @@ export function callingTests(config: TaskConformanceConfig, caps: ResolvedCapabi
     const sentAt = Date.now();
     const r = await stamp.applyAsync([], { countdownMs: 400 });
     await sleep(150);
-    expect(await r.state()).toBe('PENDING');
-    expect(ranAt).toBe(0);
+    const state = await r.state();
+    // A look still inside the countdown must see it waiting; a stalled machine may look later.
+    if (Date.now() - sentAt < 390) {
+      expect(state).toBe('PENDING');
+      expect(ranAt).toBe(0);
+    }
     expect(await r.get({ timeoutMs: RESULT_TIMEOUT_MS })).toBe('ran');
     // Lower bound only (a few ms for clocks); the upper bound is just "not forever".
     expect(ranAt - sentAt).toBeGreaterThanOrEqual(390);

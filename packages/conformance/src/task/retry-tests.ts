@@ -1,10 +1,34 @@
 import { currentTask, RemoteTaskError } from '@tq/core';
 import { expect } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { reportMs } from '../support/timing.js';
+import { waitUntil } from '../support/wait-until.js';
 import type { ResolvedCapabilities, TaskConformanceConfig } from './task-conformance-config.js';
-import { itIf, RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
+import { itIf, RESULT_TIMEOUT_MS, type RecordedEvent, TaskKit, test } from './task-kit.js';
 
 class TransientError extends Error {}
 class PermanentError extends Error {}
+
+/**
+ * How long to wait for the result of a task that retries `retries` times with a backoff: a broker
+ * may round every delay up to whole seconds (SQS's DelaySeconds), so 4 retries of <= 100 ms take
+ * over 4 s there.
+ */
+function retryingResultTimeoutMs(retries: number): number {
+  return RESULT_TIMEOUT_MS + retries * 1000;
+}
+
+/**
+ * The recorded events of `type`, once there are `count`. Never read them the moment the result is
+ * ready: the worker emits `task-retried` only after sending the next attempt and storing RETRY
+ * (and `task-failed` after storing FAILURE), so after a zero (jittered) delay the next attempt can
+ * end the task before the event of the retry that sent it.
+ */
+async function recorded(events: readonly RecordedEvent[], type: RecordedEvent['type'], count: number): Promise<RecordedEvent[]> {
+  const ofType = () => events.filter((e) => e.type === type);
+  await waitUntil(() => ofType().length >= count, `${count} ${type} events`);
+  return ofType();
+}
 
 /** Automatic retries (max, backoff, jitter, error filter) and manual `currentTask().retry()`. */
 export function retryTests(config: TaskConformanceConfig, caps: ResolvedCapabilities): void {
@@ -21,14 +45,19 @@ export function retryTests(config: TaskConformanceConfig, caps: ResolvedCapabili
     const worker = await kit.worker();
     const events = kit.record(worker);
     const r = await flaky.delay();
-    await expect.poll(() => r.state(), { timeout: RESULT_TIMEOUT_MS, interval: 10 }).toBe('RETRY');
-    const error = await r.get({ timeoutMs: RESULT_TIMEOUT_MS }).catch((e: unknown) => e);
+    await eventually(
+      () => r.state(),
+      (state) => state === 'RETRY',
+      'the RETRY state',
+      RESULT_TIMEOUT_MS,
+    );
+    const error = await r.get({ timeoutMs: retryingResultTimeoutMs(2) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteTaskError);
     expect((error as RemoteTaskError).remoteType).toBe('TransientError');
     expect((error as RemoteTaskError).message).toContain('attempt 3');
     expect(seen).toEqual([0, 1, 2]);
-    expect(events.filter((e) => e.type === 'task-retried').map((e) => e.payload.retries)).toEqual([1, 2]);
-    expect(events.filter((e) => e.type === 'task-failed')).toHaveLength(1);
+    expect((await recorded(events, 'task-retried', 2)).map((e) => e.payload.retries)).toEqual([1, 2]);
+    expect(await recorded(events, 'task-failed', 1)).toHaveLength(1);
   });
 
   // Zero backoff: immediate retries need no broker delay, so these run on every transport.
@@ -54,10 +83,12 @@ export function retryTests(config: TaskConformanceConfig, caps: ResolvedCapabili
     });
     const worker = await kit.worker();
     const events = kit.record(worker);
-    await (await flaky.delay()).get({ timeoutMs: RESULT_TIMEOUT_MS }).catch(() => undefined);
-    const delays = events.filter((e) => e.type === 'task-retried').map((e) => e.payload.delayMs);
+    await expect((await flaky.delay()).get({ timeoutMs: retryingResultTimeoutMs(3) })).rejects.toBeInstanceOf(RemoteTaskError);
+    const delays = (await recorded(events, 'task-retried', 3)).map((e) => e.payload.delayMs);
     expect(delays).toEqual([60, 120, 150]);
     expect(at).toHaveLength(4);
+    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
+    await reportMs(context, 'gaps between attempts', gaps);
     // Each gap is at least its delay (minus clock slack); never checked from above but loosely.
     for (let i = 1; i < at.length; i++) {
       const gap = (at[i] as number) - (at[i - 1] as number);
@@ -73,8 +104,8 @@ export function retryTests(config: TaskConformanceConfig, caps: ResolvedCapabili
     });
     const worker = await kit.worker();
     const events = kit.record(worker);
-    await (await flaky.delay()).get({ timeoutMs: RESULT_TIMEOUT_MS }).catch(() => undefined);
-    const delays = events.filter((e) => e.type === 'task-retried').map((e) => e.payload.delayMs as number);
+    await expect((await flaky.delay()).get({ timeoutMs: retryingResultTimeoutMs(4) })).rejects.toBeInstanceOf(RemoteTaskError);
+    const delays = (await recorded(events, 'task-retried', 4)).map((e) => e.payload.delayMs as number);
     expect(delays).toHaveLength(4);
     const caps = [40, 80, 100, 100];
     delays.forEach((delay, i) => {
@@ -130,7 +161,7 @@ export function retryTests(config: TaskConformanceConfig, caps: ResolvedCapabili
       currentTask().retry({ countdownMs: 120, max: 1, error: new TransientError('gave up') });
     });
     await kit.worker();
-    const error = await (await stubborn.delay()).get({ timeoutMs: RESULT_TIMEOUT_MS }).catch((e: unknown) => e);
+    const error = await (await stubborn.delay()).get({ timeoutMs: retryingResultTimeoutMs(1) }).catch((e: unknown) => e);
     expect(error).toMatchObject({ remoteType: 'TransientError', message: expect.stringContaining('gave up') });
     expect(at).toHaveLength(2);
     expect((at[1] as number) - (at[0] as number)).toBeGreaterThanOrEqual(110);

@@ -1,5 +1,6 @@
 import { currentTask, TqError } from '@tq/core';
 import { expect } from 'vitest';
+import { reportMs } from '../support/timing.js';
 import { waitUntil } from '../support/wait-until.js';
 import type { TaskConformanceConfig } from './task-conformance-config.js';
 import { RESULT_TIMEOUT_MS, TaskKit, test } from './task-kit.js';
@@ -66,7 +67,11 @@ export function shutdownTests(config: TaskConformanceConfig): void {
 
     const closing = Date.now();
     await first.close({ timeoutMs: 100 });
-    expect(Date.now() - closing).toBeLessThan(2000);
+    // What counts is that close() returns although the task never will; how soon depends on the
+    // transport and the machine, so the figure is reported and the bound only means "not hung".
+    const closeMs = Date.now() - closing;
+    await reportMs(context, 'close({ timeoutMs: 100 })', closeMs);
+    expect(closeMs).toBeLessThan(RESULT_TIMEOUT_MS);
     expect(TqError.is(firstReason, 'TQ_WORKER_SHUTDOWN')).toBe(true);
     // Not failed, not succeeded: it went back to the broker.
     expect(await r.state()).toBe('PENDING');

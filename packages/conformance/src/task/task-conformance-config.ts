@@ -1,56 +1,56 @@
-import type { App } from '@tq/core';
+import type { App, BackendCapabilities, BrokerCapabilities } from '@tq/core';
 
 /**
- * What the transport under test can do, declared up front so the suite knows what to skip before
- * any app exists. Every flag defaults to `true` (what `memory://` offers); each gated test checks
- * that the real broker or backend agrees, so a wrong declaration fails instead of hiding tests.
+ * What the task suite may run, READ from the broker and backend objects of the combination under
+ * test (never declared by hand, so it cannot drift from what the transport does). Each gated test
+ * also checks the live app's broker or backend agrees.
  */
-export interface TaskConformanceCapabilities {
+export interface ResolvedCapabilities {
   /** The broker delays messages (countdown, eta, retry backoff). */
-  delay?: boolean;
+  delay: boolean;
   /** The broker has priorities. */
-  priority?: boolean;
+  priority: boolean;
   /** The broker parks rejected messages with `deadLetters(queue)`. */
-  deadLetter?: boolean;
+  deadLetter: boolean;
   /** The broker fans revokes out to running workers (`control`), so revoke can terminate. */
-  broadcast?: boolean;
+  broadcast: boolean;
   /** The result backend counts chord parts atomically, so `chord()` works. */
-  atomicCounters?: boolean;
+  atomicCounters: boolean;
   /**
    * Puts bytes on a queue exactly as given (no encoding, no checks), for the poison-message tests
-   * (skipped without it). The memory transport passes its `publishRaw`.
+   * (skipped without it). From the transport's `publishRaw` hook, not a capability of its own.
    */
   publishRaw?(app: App, queue: string, raw: Uint8Array | string): Promise<void>;
 }
 
-/** How a transport joins the task-level conformance suite. */
+/** What the task suite gets, built by `transportConformance` from the transport's factories. */
 export interface TaskConformanceConfig {
-  /** Shown in the suite name, e.g. `memory`, `redis`. */
+  /** Shown in the suite name: the combination, e.g. `memory+memory`, `kafka+redis`. */
   name: string;
   /**
-   * A new app whose broker and result backend are the transport under test. Called once or more
-   * per test; every app must reach the same broker and backend (a worker of one app runs what
+   * A new app whose broker and result backend are the combination under test. Called once or
+   * more per test; every app must reach the same broker and backend (a worker of one app runs what
    * another sent). The suite defines its tasks on it, uses unique queue names, and closes it.
    */
-  createApp(): App | Promise<App>;
-  /** What the transport declares; see {@link TaskConformanceCapabilities}. */
-  capabilities?: TaskConformanceCapabilities;
+  createApp(): App;
+  /** Read from the objects; see {@link ResolvedCapabilities}. */
+  capabilities: ResolvedCapabilities;
   /** Runs after each test with the queues it used (delete them, say). */
   cleanup?(queues: readonly string[]): void | Promise<void>;
 }
 
-/** The declared capabilities with their defaults filled in. */
-export type ResolvedCapabilities = Required<Omit<TaskConformanceCapabilities, 'publishRaw'>> &
-  Pick<TaskConformanceCapabilities, 'publishRaw'>;
-
-/** Fills in the defaults of {@link TaskConformanceCapabilities}. */
-export function resolveCapabilities(caps: TaskConformanceCapabilities = {}): ResolvedCapabilities {
+/** The task suite's view of a broker and a backend's capabilities. */
+export function resolveCapabilities(
+  broker: BrokerCapabilities,
+  backend: BackendCapabilities,
+  publishRaw?: ResolvedCapabilities['publishRaw'],
+): ResolvedCapabilities {
   return {
-    delay: caps.delay ?? true,
-    priority: caps.priority ?? true,
-    deadLetter: caps.deadLetter ?? true,
-    broadcast: caps.broadcast ?? true,
-    atomicCounters: caps.atomicCounters ?? true,
-    publishRaw: caps.publishRaw,
+    delay: broker.delay !== false,
+    priority: broker.priority !== false,
+    deadLetter: broker.deadLetter,
+    broadcast: broker.broadcast,
+    atomicCounters: backend.atomicCounters,
+    ...(publishRaw ? { publishRaw } : {}),
   };
 }
