@@ -1,4 +1,4 @@
-import { decodeBody, fromEnvelope, MessageDecodeError, type TaskMessage, validateTaskMessage } from '@tq/core';
+import { decodeTaskMessage, MessageDecodeError, type TaskMessage } from '@tq/core';
 import type { MessageProperties } from 'amqplib';
 import { taskHeaders } from './transport-headers.js';
 
@@ -23,31 +23,19 @@ export function decodeMessage(content: Buffer, properties: MessageProperties): D
 }
 
 function decode(content: Buffer, properties: MessageProperties): TaskMessage {
-  const headers = taskHeaders(properties.headers);
-  const amqpProperties = {
-    correlation_id: properties.correlationId ?? undefined,
-    reply_to: properties.replyTo ?? undefined,
-    delivery_mode: properties.deliveryMode ?? undefined,
-    priority: properties.priority ?? undefined,
-    ...(properties.expiration === undefined ? {} : { expiration: String(properties.expiration) }),
-  };
-  // No `task` header: a protocol v1 message (args in the body). core's envelope reader knows v1,
-  // so hand it the same message in kombu's envelope form rather than duplicating that logic.
-  if (typeof headers.task !== 'string') {
-    return fromEnvelope(
-      JSON.stringify({
-        body: content.toString('base64'),
-        'content-type': properties.contentType,
-        'content-encoding': properties.contentEncoding,
-        headers,
-        properties: { ...amqpProperties, body_encoding: 'base64' },
-      }),
-    );
-  }
-  const body = decodeBody(content, {
+  // core's decoder for transports whose headers travel natively: v1 and hybrid bodies included, and
+  // a bad body under good headers names its task (so its caller gets a FAILURE instead of a hang).
+  return decodeTaskMessage({
+    headers: taskHeaders(properties.headers),
+    properties: {
+      correlation_id: properties.correlationId ?? undefined,
+      reply_to: properties.replyTo ?? undefined,
+      delivery_mode: properties.deliveryMode ?? undefined,
+      priority: properties.priority ?? undefined,
+      ...(properties.expiration === undefined ? {} : { expiration: String(properties.expiration) }),
+    },
+    body: content,
     contentType: properties.contentType,
     contentEncoding: properties.contentEncoding,
-    compression: typeof headers.compression === 'string' ? headers.compression : undefined,
   });
-  return validateTaskMessage({ headers, properties: amqpProperties, body });
 }

@@ -45,6 +45,11 @@ export class RuntimeBackend implements ResultBackend {
     }
   }
 
+  /** True between a successful connect and close. */
+  get isOpen(): boolean {
+    return this.lifecycle.isOpen;
+  }
+
   connect(context?: BackendConnectContext): Promise<void> {
     return this.lifecycle.connect(async () => {
       await this.context.hooks.measure('backend', this.name, 'connect', undefined, () => this.transport.connect(context));
