@@ -44,14 +44,5 @@ export function testBroker(config: Omit<AmqpBrokerConfig, 'url' | 'connection'> 
   return new AmqpBroker({ url: amqpUrl(), logger: quietLogger, ...config });
 }
 
-/** A logger that records what the transport logs (message and context), for assertions. */
-export function captureLogger(): { logger: Logger; lines: { level: string; msg: string; context: unknown }[] } {
-  const lines: { level: string; msg: string; context: unknown }[] = [];
-  const at = (level: string) => (context: unknown, msg?: string) =>
-    lines.push(typeof context === 'string' ? { level, msg: context, context: {} } : { level, msg: msg ?? '', context });
-  const logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal') };
-  return { logger: logger as unknown as Logger, lines };
-}
-
 /** The default pino logger at `error`: keeps reconnect chatter out of test output; errors still show. */
 export const quietLogger: Logger = defaultLogger().child({}, { level: 'error' });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { captureLogger } from '@tq/conformance';
 import { createApp } from '@tq/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { brokerAvailable, brokerRestartable, brokerUrl, restartBroker } from '../../harness/index.js';
-import { brokerOn, captureLogger, deleteQueues } from './redis-test-env.js';
+import { brokerOn, deleteQueues } from './redis-test-env.js';
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
   const started = performance.now();

@@ -1,4 +1,3 @@
-import type { Logger } from '@tq/core';
 import { RedisBroker, type RedisBrokerConfig, RedisResultBackend } from '@tq/redis';
 import { brokerUrl } from '../../harness/index.js';
 
@@ -32,27 +31,4 @@ export async function deleteQueues(deployment: RedisDeployment, queues: readonly
   } finally {
     await broker.close();
   }
-}
-
-/** One line a {@link captureLogger} kept: level, bindings merged with fields, message. */
-export interface LogLine {
-  level: string;
-  fields: Record<string, unknown>;
-  msg: string;
-}
-
-/** A stand-in for the app's pino logger that keeps every line (children share them). */
-export function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const make = (bindings: Record<string, unknown>): Logger => {
-    const log =
-      (level: string) =>
-      (fields: Record<string, unknown> | string, msg?: string): void => {
-        if (typeof fields === 'string') lines.push({ level, fields: bindings, msg: fields });
-        else lines.push({ level, fields: { ...bindings, ...fields }, msg: msg ?? '' });
-      };
-    const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [level, log(level)]);
-    return { child: (more: Record<string, unknown>) => make({ ...bindings, ...more }), ...Object.fromEntries(levels) } as unknown as Logger;
-  };
-  return { logger: make({}), lines };
 }

@@ -6,5 +6,6 @@
  * Set `TQ_STRESS=N` to run every suite N times at once (flake hunting).
  */
 
+export { captureLogger, type LogLine } from './support/capture-logger.js';
 export { transportConformance } from './transport-conformance.js';
 export type { BrokerFactoryOptions, PairedBackend, TransportConformanceConfig } from './transport-conformance-config.js';

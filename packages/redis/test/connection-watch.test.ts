@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { captureLogger } from '@tq/conformance';
 import { BrokerConnectionError } from '@tq/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionWatch } from '../src/connection-watch.js';
 import { RedisConnection } from '../src/redis-connection.js';
 import type { RedisClient } from '../src/redis-script.js';
-import { captureLogger } from './capture-logger.js';
 
 /** An ioredis client as far as the watch sees it: its status and events. */
 function fakeClient(status = 'ready'): EventEmitter & { status: string } {
