@@ -1,4 +1,4 @@
-import { type Logger, numberParam } from '@tq/core';
+import { checkUrlParams, type Logger, numberParam } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
 
 /** Configuration of an {@link AmqpBroker}. Give `url` or `connection`. */
@@ -45,9 +45,12 @@ export interface AmqpBrokerConfig {
 /** Query parameters tq reads from an `amqp://` URL (the rest go to amqplib: `heartbeat`, `frameMax`, ...). */
 const NUMBER_PARAMS = ['maxPriority', 'delayLevels', 'maxMessageBytes', 'publishTimeoutMs', 'visibilityTimeoutMs'] as const;
 const STRING_PARAMS = ['queueType', 'controlExchange'] as const;
+/** What amqplib itself reads from the URL. */
+export const AMQPLIB_PARAMS = ['heartbeat', 'frameMax', 'channelMax', 'locale'];
 
 /** Broker config from a URL: tq's query parameters taken out, the rest left for amqplib. */
 export function brokerConfigFromUrl(url: URL): AmqpBrokerConfig {
+  checkUrlParams(url, [...NUMBER_PARAMS, ...STRING_PARAMS, ...AMQPLIB_PARAMS]);
   const config: AmqpBrokerConfig = {};
   const rest = new URL(url.href);
   for (const key of NUMBER_PARAMS) {

@@ -1,5 +1,5 @@
-import { ConfigurationError, numberParam, type TransportModule } from '@tq/core';
-import { amqpUrl, brokerConfigFromUrl } from './amqp-broker-config.js';
+import { ConfigurationError, checkUrlParams, numberParam, type TransportModule } from '@tq/core';
+import { AMQPLIB_PARAMS, amqpUrl, brokerConfigFromUrl } from './amqp-broker-config.js';
 import { AmqpBroker } from './broker/amqp-broker.js';
 import { RpcResultBackend } from './rpc/rpc-result-backend.js';
 
@@ -31,6 +31,7 @@ export const transport: TransportModule = {
         "A bare 'rpc://' would reuse the broker's connection, which tq cannot reach yet; give the RabbitMQ address: rpc://user:pass@host:5672/vhost.",
       );
     }
+    checkUrlParams(url, ['expiresMs', 'persistent', ...AMQPLIB_PARAMS]);
     const rest = new URL(url.href);
     const expiresMs = numberParam(rest, 'expiresMs');
     const persistent = rest.searchParams.get('persistent');

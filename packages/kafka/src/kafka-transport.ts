@@ -1,4 +1,4 @@
-import { numberParam, type TransportModule } from '@tq/core';
+import { checkUrlParams, numberParam, type TransportModule } from '@tq/core';
 import { KafkaBroker } from './kafka-broker.js';
 import type { KafkaBrokerConfig } from './kafka-broker-config.js';
 
@@ -19,6 +19,7 @@ const NUMBER_PARAMS = [
  * → a {@link KafkaBrokerConfig}. Extra seed brokers go in `brokers` (a URL has one host).
  */
 export function parseKafkaUrl(url: URL): KafkaBrokerConfig {
+  checkUrlParams(url, [...NUMBER_PARAMS, 'brokers', 'groupPrefix', 'delayTiersMs', 'clientId']);
   const seeds = url.host ? [url.host] : [];
   const params = url.searchParams;
   for (const extra of (params.get('brokers') ?? '').split(',')) if (extra) seeds.push(extra);

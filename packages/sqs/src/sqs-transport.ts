@@ -1,5 +1,5 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { ConfigurationError, numberParam, type TransportModule } from '@tq/core';
+import { ConfigurationError, checkUrlParams, numberParam, type TransportModule } from '@tq/core';
 import { SqsBroker } from './sqs-broker.js';
 import type { SqsBrokerConfig } from './sqs-broker-config.js';
 
@@ -23,6 +23,20 @@ export const sqsTransport: TransportModule = {
 
 /** The broker configuration an `sqs://` URL stands for. */
 export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
+  checkUrlParams(url, [
+    'region',
+    'tls',
+    'fifo',
+    'queueNamePrefix',
+    'visibilityTimeout',
+    'visibilityTimeoutMs',
+    'waitTimeSeconds',
+    'maxMessageBytes',
+    'maxReceiveCount',
+    'deadLetterSuffix',
+    'base64',
+    'createQueues',
+  ]);
   const params = url.searchParams;
   const clientConfig: SQSClientConfig = {};
   const region = params.get('region');
