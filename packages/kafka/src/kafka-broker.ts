@@ -72,6 +72,10 @@ const POSITIVE = {
  */
 export class KafkaBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  /** The seed brokers, for errors. */
+  get address(): string {
+    return this.config.brokers.join(',');
+  }
   private readonly config: ResolvedKafkaBrokerConfig;
   private readonly client: KafkaClient;
   private readonly logger: Logger;

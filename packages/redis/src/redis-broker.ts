@@ -65,6 +65,10 @@ export interface RedisBrokerHealth {
  */
 export class RedisBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  /** `host:port` of the server (a cluster: its seeds), for errors. */
+  get address(): string {
+    return this.connection.address;
+  }
   readonly control: ControlChannel;
   private readonly connection: RedisConnection;
   private readonly keys: KeySpace;

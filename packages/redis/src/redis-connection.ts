@@ -35,7 +35,7 @@ export class RedisConnection {
   /** Database number, for kombu's pub/sub channel names. */
   readonly db: number;
   /** `host:port` (a cluster: its seeds), for logs and errors; never credentials. */
-  private readonly address: string;
+  readonly address: string;
   private client: RedisClient | undefined;
   /** The clients tq created (and closes), with their watches. */
   private readonly owned = new Map<RedisClient, ConnectionWatch>();

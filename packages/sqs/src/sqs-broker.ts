@@ -58,6 +58,8 @@ const DEAD_LETTER_READ_SECONDS = 30;
  */
 export class SqsBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  /** The endpoint's `host[:port]` (known once connected), for errors. */
+  address: string | undefined;
   private readonly settings: ResolvedSqsBrokerConfig;
   private readonly queues: SqsQueues;
   private client: SQSClient | undefined;
@@ -139,7 +141,8 @@ export class SqsBroker implements Broker {
    * the endpoint in the logger, so errors logged later say where they went.
    */
   async connect(): Promise<void> {
-    this.logger = this.logger.child({ endpoint: await endpointOf(this.sqs) });
+    this.address = await endpointOf(this.sqs);
+    this.logger = this.logger.child({ endpoint: this.address });
   }
 
   /**

@@ -46,6 +46,10 @@ const TQ_PRIORITY_LEVELS = 10;
  */
 export class AmqpBroker implements Broker, DeliveryOps {
   readonly capabilities: BrokerCapabilities;
+  /** `host:port` of RabbitMQ, for errors (none for a connection passed in). */
+  get address(): string | undefined {
+    return this.connection.address;
+  }
   readonly control: AmqpControl;
   private readonly connection: AmqpConnection;
   private readonly publisher: ConfirmPublisher;

@@ -28,7 +28,8 @@ export function connectionOf(
   logger: Logger,
 ): AmqpConnection {
   const { url, connection } = config;
-  if (url !== undefined && connection === undefined) return new AmqpConnection({ url }, logger, `${what} at ${describeUrl(url)}`);
+  if (url !== undefined && connection === undefined)
+    return new AmqpConnection({ url }, logger, `${what} at ${describeUrl(url)}`, describeUrl(url));
   if (connection !== undefined && url === undefined) return new AmqpConnection({ connection }, logger, `${what} (connection passed in)`);
   throw new ConfigurationError(
     `${owner} needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)`,
@@ -59,6 +60,8 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
     private readonly source: ConnectionSource,
     private readonly logger: Logger,
     private readonly description: string,
+    /** `host:port`, when tq dialled the connection (never credentials). */
+    readonly address?: string,
   ) {
     super();
     this.setMaxListeners(0);

@@ -21,6 +21,7 @@ import type { TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import type { TaskOptions } from '../task/task-options.js';
 import type { TaskRegistry } from '../task/task-registry.js';
+import { positiveNumber } from '../transport/positive-number.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerHost } from '../worker/worker-host.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
@@ -38,6 +39,11 @@ export interface AppConfig {
   resultExpiresMs?: number;
   /** A pino logger. Default: pino to stderr at `TQ_LOG_LEVEL` (default `info`). */
   logger?: Logger;
+  /**
+   * How long a send waits for the broker to confirm it before failing with `BrokerConnectionError`
+   * naming the broker. Default 10 s: longer than a failover, shorter than a request timeout.
+   */
+  publishTimeoutMs?: number;
 }
 
 /** Events an app emits as it sends. */
@@ -58,6 +64,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly logger: Logger;
   readonly defaultQueue: string;
   readonly resultExpiresMs: number;
+  /** See `AppConfig.publishTimeoutMs`. */
+  readonly publishTimeoutMs: number;
   readonly events = new EventEmitter<AppEvents>();
   /** Instrumentation: start/stop/error of every broker and backend operation and task attempt. */
   readonly hooks = new RuntimeHooks();
@@ -79,6 +87,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.logger = config.logger ?? defaultLogger();
     this.defaultQueue = config.defaultQueue ?? 'celery';
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
+    this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, 10_000);
   }
 
   /** Define a task. Its argument and result types come from `fn`. */

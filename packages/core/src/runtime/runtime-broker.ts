@@ -17,6 +17,7 @@ import type { TaskMessage } from '../spec/task-message.js';
 import { checkPublish } from './check-publish.js';
 import { Heartbeat } from './heartbeat.js';
 import { Lifecycle } from './lifecycle.js';
+import { PendingPublishes } from './pending-publishes.js';
 import type { RuntimeHooks } from './runtime-hooks.js';
 
 const NO_OPTIONS: PublishOptions = {};
@@ -25,7 +26,11 @@ const NO_OPTIONS: PublishOptions = {};
 export interface RuntimeContext {
   readonly logger: Logger;
   readonly hooks: RuntimeHooks;
+  /** How long a publish may wait for the broker; see `AppConfig.publishTimeoutMs`. Default 10 s. */
+  readonly publishTimeoutMs?: number;
 }
+
+const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
 
 /**
  * Every transport's broker, wrapped once by core (in the spirit of kysely's `RuntimeDriver`). The
@@ -43,6 +48,7 @@ export class RuntimeBroker implements Broker {
   private readonly heartbeat: Heartbeat;
   private readonly name: string;
   private readonly logger: Logger;
+  private readonly publishes: PendingPublishes;
 
   constructor(
     /** The transport's own broker: reach for it only for transport-specific tools (`publishRaw`, `health`). */
@@ -54,6 +60,8 @@ export class RuntimeBroker implements Broker {
     this.logger = context.logger.child({ broker: this.name });
     this.lifecycle = new Lifecycle(`The broker (${this.name})`);
     this.heartbeat = new Heartbeat(this.logger);
+    const where = () => (transport.address ? `${this.name} at ${transport.address}` : this.name);
+    this.publishes = new PendingPublishes(where, context.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
     const control = transport.control;
     if (this.capabilities.broadcast && control) {
       this.control = {
@@ -84,6 +92,7 @@ export class RuntimeBroker implements Broker {
   close(options: { force?: boolean } = {}): Promise<void> {
     return this.lifecycle.close(async () => {
       this.heartbeat.stop();
+      this.publishes.stop();
       await this.measure('close', undefined, () => this.transport.close(options));
       this.logger.debug('broker closed');
     });
@@ -93,7 +102,7 @@ export class RuntimeBroker implements Broker {
     try {
       this.lifecycle.assertOpen('publish()');
       const checked = checkPublish(this.capabilities, message, options);
-      return this.measure('publish', queue, () => this.transport.publish(queue, message, checked));
+      return this.measure('publish', queue, () => this.publishes.bound('publish', this.transport.publish(queue, message, checked)));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -103,7 +112,7 @@ export class RuntimeBroker implements Broker {
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     this.lifecycle.assertOpen('publishBatch()');
     const checked = messages.map((m) => ({ ...m, options: checkPublish(this.capabilities, m.message, m.options ?? NO_OPTIONS) }));
-    await this.measure('publishBatch', undefined, () => this.transport.publishBatch(checked));
+    await this.measure('publishBatch', undefined, () => this.publishes.bound('publishBatch', this.transport.publishBatch(checked)));
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {

@@ -182,4 +182,9 @@ export interface Broker {
   deadLetters?(queue: string, limit?: number): Promise<DeadLetter[]>;
   /** Fan-out control channel. Needs `capabilities.broadcast`. */
   readonly control?: ControlChannel;
+  /**
+   * Where the broker is, for errors and logs: `host:port` (several joined by commas), never
+   * credentials. Optional: without it errors name the transport only.
+   */
+  readonly address?: string;
 }

@@ -170,6 +170,44 @@ describe('runtime broker checks (once, before any I/O)', () => {
   });
 });
 
+describe('publishing while the broker is unreachable: loud and bounded', () => {
+  it('a publish the broker never confirms fails within publishTimeoutMs with BrokerConnectionError naming the broker', async () => {
+    class Unreachable extends CountingBroker {
+      readonly address = 'cache.internal:6379';
+      override publish(): Promise<void> {
+        return new Promise(() => {}); // a driver queueing commands while it reconnects
+      }
+    }
+    const broker = new RuntimeBroker(new Unreachable(), { ...context(), publishTimeoutMs: 300 });
+    await broker.connect();
+    const started = performance.now();
+    const error = await broker.publish('q', message()).catch((e: unknown) => e);
+    expect(TqError.is(error, 'TQ_BROKER_CONNECTION')).toBe(true);
+    expect((error as Error).message).toMatch(/^Unreachable at cache\.internal:6379 did not confirm publish\(\) within 300 ms/);
+    expect(performance.now() - started).toBeLessThan(5000); // bounded, not the driver's own retry budget
+    await broker.close();
+  });
+
+  it("a driver's own error becomes a BrokerConnectionError naming the broker, the original kept as cause", async () => {
+    const raw = Object.assign(new Error('Reached the max retries per request limit (which is 20).'), { name: 'MaxRetriesPerRequestError' });
+    class Failing extends CountingBroker {
+      readonly address = 'cache.internal:6379';
+      override async publish(): Promise<void> {
+        throw raw;
+      }
+    }
+    const broker = new RuntimeBroker(new Failing(), context());
+    await broker.connect();
+    const error = await broker.publish('q', message()).catch((e: unknown) => e);
+    expect(TqError.is(error, 'TQ_BROKER_CONNECTION')).toBe(true);
+    expect((error as Error).message).toBe(
+      'Failing at cache.internal:6379: publish() failed (MaxRetriesPerRequestError: Reached the max retries per request limit (which is 20).)',
+    );
+    expect((error as Error).cause).toBe(raw);
+    await broker.close();
+  });
+});
+
 describe('runtime backend', () => {
   it('refuses chords on a backend without atomic counters, naming what to use', async () => {
     class NoCounters extends MemoryResultBackend {
