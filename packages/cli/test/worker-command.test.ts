@@ -70,3 +70,23 @@ it('fails clearly when the module exports no app', async () => {
   expect(code).toBe(1);
   expect(stderr).toContain('exports no tq app');
 }, 30_000);
+
+it('waits for an unreachable broker at start-up, saying where and when it retries, and stops on SIGTERM', async () => {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tq/source', '--import', 'tsx', cli, 'worker', '--app', join(import.meta.dirname, 'fixtures/unreachable-app.ts')],
+    // From the repository root, where @tq/redis is installed (the app names redis://).
+    { cwd: join(import.meta.dirname, '../../..'), env: { ...process.env, TQ_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await until(() => (stderr.match(/waiting for the broker/g) ?? []).length >= 2, 25_000);
+  expect(stderr).toContain('waiting for the broker at redis://:***@127.0.0.1:1/0: ');
+  expect(stderr).toMatch(/127\.0\.0\.1:1\b.*retrying in 1 s\n[^]*retrying in 2 s\n/);
+  expect(stderr).not.toContain('secret');
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 40_000);

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { banner } from '../banner.js';
 import { loadApp } from '../load-app.js';
+import { startWithRetry } from '../start-with-retry.js';
 
 /** `tq worker --app <module> --queues a,b --concurrency N`: run a worker until SIGTERM/SIGINT. */
 export function workerCommand(): Command {
@@ -37,7 +38,8 @@ export function workerCommand(): Command {
         };
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
-        await worker.start();
+        const say = (line: string) => process.stderr.write(line);
+        if (!(await startWithRetry(worker, app.describe().broker, say, () => stopping))) return;
         process.stderr.write(`ready: consuming ${worker.queues.join(', ')}\n`);
       },
     );
