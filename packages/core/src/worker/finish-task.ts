@@ -2,6 +2,7 @@ import type { Applied } from '../canvas/applied.js';
 import { applySignature } from '../canvas/apply-signature.js';
 import { taskIdsOf } from '../canvas/signature-json.js';
 import { ChordError } from '../errors/chord-error.js';
+import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { Delivery } from '../spec/broker.js';
 import type { ChordPart, ResultTuple, TaskState } from '../spec/result-backend.js';
@@ -45,9 +46,30 @@ export function storeState(
  * nothing to do (no result to store, nothing following): most tasks, so no promise for them.
  */
 export function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> | undefined {
+  if (rt.backend && !message.headers.ignore_result) checkResultSize(rt, message, value);
   const embed = message.body[2];
   if (!embed.callbacks?.length && !embed.chain?.length && !embed.chord) return storeState(rt, delivery, message, 'SUCCESS', value);
   return sendWhatFollows(rt, delivery, message, value);
+}
+
+/**
+ * A result over `maxResultBytes` is refused like an oversize argument, clearly and at once, rather
+ * than stored and then lost on the way to its caller (a pub/sub buffer limit, say).
+ *
+ * @throws PayloadTooLargeError naming the task and both sizes
+ */
+function checkResultSize(rt: WorkerRuntime, message: TaskMessage, value: unknown): void {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return;
+  // A string of n characters is at most 3n UTF-8 bytes (plus quotes): most are cleared uncounted.
+  if (typeof value === 'string' && value.length * 3 + 2 <= rt.maxResultBytes) return;
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
+  if (bytes > rt.maxResultBytes) {
+    throw new PayloadTooLargeError(
+      `The result of ${message.headers.task} ${message.headers.id} (maxResultBytes)`,
+      bytes,
+      rt.maxResultBytes,
+    );
+  }
 }
 
 async function sendWhatFollows(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> {

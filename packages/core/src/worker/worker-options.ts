@@ -31,6 +31,13 @@ export interface WorkerOptions {
    * that ran is never stored as failed. Default 30 s: longer than a typical failover.
    */
   storeRetryMs?: number;
+  /**
+   * Largest result (as JSON) a task may return when results are stored: a bigger one fails the
+   * task with `PayloadTooLargeError` naming both sizes. Default 4 MiB: a stored record carries the
+   * result and is pushed to its caller (Redis drops a pub/sub subscriber past 8 MiB buffered), and
+   * results are for references to big data, not the data itself.
+   */
+  maxResultBytes?: number;
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
 }

@@ -27,6 +27,8 @@ export interface WorkerRuntime {
   readonly trackStarted: boolean;
   /** How long storing an outcome is retried before the message is given back; see `WorkerOptions.storeRetryMs`. */
   readonly storeRetryMs: number;
+  /** Largest result stored; see `WorkerOptions.maxResultBytes`. */
+  readonly maxResultBytes: number;
   /** Aborted once `close()` began: nothing new starts, and waits for a rate limit or an eta end. */
   readonly closing: AbortSignal;
 }

@@ -26,6 +26,9 @@ function travellingSize(maxBodyBytes: number): number {
   return 2 * maxBodyBytes + ENVELOPE_ROOM_BYTES;
 }
 
+/** See `WorkerOptions.maxResultBytes`. */
+const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
 /** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
 const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
@@ -89,6 +92,7 @@ export class Worker {
       maxPayloadBytes: this.options.maxPayloadBytes ?? travellingSize(broker.capabilities.maxMessageBytes),
       trackStarted: this.options.trackStarted ?? false,
       storeRetryMs: this.options.storeRetryMs ?? 30_000,
+      maxResultBytes: this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       closing: this.stop.signal,
     };
     this.runtime = runtime;

@@ -132,3 +132,17 @@ describe('a redelivered task that already finished does not run again', () => {
     expect(await result.get({ timeoutMs: 1000 })).toBe('done before');
   });
 });
+
+describe('a result too big to store is refused clearly', () => {
+  it('the task fails with PayloadTooLargeError naming both sizes; its caller does not hang', async () => {
+    const app = createApp({ broker: new MemoryBroker(), backend: new MemoryResultBackend() });
+    apps.push(app);
+    const big = app.task('big', async (n: number) => 'é'.repeat(n));
+    const worker = app.worker({ maxResultBytes: 1000 });
+    await worker.start();
+    expect(await (await big.delay(100)).get({ timeoutMs: 5000 })).toBe('é'.repeat(100));
+    const error = await (await big.delay(1000)).get({ timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/The result of big .* is 2002 bytes, over the limit of 1000 bytes/);
+    await worker.close();
+  });
+});
