@@ -154,4 +154,4 @@ export function transportConformance(config: TransportConformanceConfig): void {
 }
 
 /** What an app without a result backend can count on. */
-const NO_BACKEND: BackendCapabilities = { atomicCounters: false, watch: false, ttl: false, groups: false, shared: false };
+const NO_BACKEND: BackendCapabilities = { atomicCounters: false, watch: false, ttl: false, groups: false, shared: false, revokes: false };

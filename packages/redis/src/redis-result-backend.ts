@@ -48,6 +48,7 @@ export class RedisResultBackend implements ResultBackend {
     ttl: true,
     groups: true,
     shared: true,
+    revokes: true,
   };
   private readonly connection: RedisConnection;
   private readonly keys: ResultKeys;
@@ -79,6 +80,17 @@ export class RedisResultBackend implements ResultBackend {
   async set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void> {
     const replies = options?.replyTo ? this.keys.replies(options.replyTo) : '';
     await scripts.setResult.runNow(this.client, [this.keys.task(taskId)], [toPythonJson(meta), this.ttl(options), replies, taskId]);
+  }
+
+  /** In one sorted set, scored by expiry: a worker reads the live ones at start. */
+  async persistRevoke(taskId: string, ttlMs: number): Promise<void> {
+    await this.client.zadd(this.keys.revoked(), Date.now() + ttlMs, taskId);
+  }
+
+  async revokedIds(): Promise<string[]> {
+    const key = this.keys.revoked();
+    await this.client.zremrangebyscore(key, '-inf', Date.now());
+    return this.client.zrange(key, 0, -1);
   }
 
   async get(taskId: string): Promise<ResultMeta | undefined> {

@@ -24,6 +24,11 @@ export class ResultKeys {
     return `${this.prefix}_tq.replies.${replyTo}`;
   }
 
+  /** tq's revoked ids, scored by when each revoke expires (ms): `_tq.revoked`. */
+  revoked(): string {
+    return `${this.prefix}_tq.revoked`;
+  }
+
   /** `celery-taskset-meta-<gid>`: a saved group. */
   group(groupId: string): string {
     return `${this.prefix}celery-taskset-meta-${groupId}`;

@@ -39,7 +39,15 @@ type Listener = (meta: ResultMeta) => void;
  * connect/close ordering and the refusal of chords are core's.
  */
 export class RpcResultBackend implements ResultBackend {
-  readonly capabilities: BackendCapabilities = { atomicCounters: false, watch: true, ttl: false, groups: false, shared: false };
+  readonly capabilities: BackendCapabilities = {
+    atomicCounters: false,
+    watch: true,
+    ttl: false,
+    groups: false,
+    shared: false,
+    // Replies reach only their caller: nothing a later worker could read a revoke from.
+    revokes: false,
+  };
   private replyQueue: string;
   private readonly connection: AmqpConnection;
   private readonly publisher: ConfirmPublisher;

@@ -95,6 +95,26 @@ export function limitTests(config: TaskConformanceConfig, caps: ResolvedCapabili
     expect(await r.state()).toBe('REVOKED');
   });
 
+  itIf(caps.lateRevoke, 'revokes kept for workers started later')(
+    'revoke before any worker started: a worker started later does not run it',
+    async (context) => {
+      const kit = await TaskKit.forTest(config, context);
+      let runs = 0;
+      const victim = kit.task('victim', async () => {
+        runs++;
+        return 'ran';
+      });
+      const add = kit.task('add', async (x: number, y: number) => x + y);
+      const r = await victim.delay();
+      await r.revoke();
+      await kit.worker();
+      await expect(r.get({ timeoutMs: RESULT_TIMEOUT_MS })).rejects.toBeInstanceOf(TaskRevokedError);
+      // The worker consumed past it: a task sent after the victim runs.
+      expect(await (await add.delay(2, 2)).get({ timeoutMs: RESULT_TIMEOUT_MS })).toBe(4);
+      expect(runs).toBe(0);
+    },
+  );
+
   itIf(caps.broadcast, 'broadcast')('revoke with terminate aborts the running attempt; the worker keeps going', async (context) => {
     const kit = await TaskKit.forTest(config, context);
     expect((await kit.app.broker()).capabilities.broadcast).toBe(true);

@@ -17,6 +17,11 @@ export interface ResolvedCapabilities {
   /** The result backend counts chord parts atomically, so `chord()` works. */
   atomicCounters: boolean;
   /**
+   * A worker started after a revoke learns of it: the backend keeps revokes (`revokes`), or the
+   * broker has no broadcast, so workers read REVOKED from the shared backend for every task.
+   */
+  lateRevoke: boolean;
+  /**
    * Puts bytes on a queue exactly as given (no encoding, no checks), for the poison-message tests
    * (skipped without it). From the transport's `publishRaw` hook, not a capability of its own.
    */
@@ -51,6 +56,7 @@ export function resolveCapabilities(
     deadLetter: broker.deadLetter,
     broadcast: broker.broadcast,
     atomicCounters: backend.atomicCounters,
+    lateRevoke: backend.revokes || (!broker.broadcast && backend.shared),
     ...(publishRaw ? { publishRaw } : {}),
   };
 }

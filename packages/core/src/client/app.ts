@@ -191,11 +191,16 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     );
   }
 
-  /** Revoke a task: store REVOKED and tell every worker (aborting a running attempt if `terminate`). */
+  /**
+   * Revoke a task: store REVOKED, remember the revoke where workers started later read it (backends
+   * with `revokes`), and tell every running worker (aborting a running attempt if `terminate`).
+   */
   async revoke(taskId: string, options: { terminate?: boolean } = {}): Promise<void> {
     const [broker, backend] = await Promise.all([this.broker(), this.maybeResultBackend()]);
     const { result, traceback } = serializeError(new TaskRevokedError('revoked'));
     await backend?.set(taskId, createResultMeta({ taskId, status: 'REVOKED', result, traceback }), { ttlMs: this.resultExpiresMs });
+    // Kept where workers that start later read it, as long as results are kept.
+    await backend?.persistRevoke?.(taskId, this.resultExpiresMs);
     await broker.control?.broadcast({ command: 'revoke', arguments: { task_id: taskId, terminate: options.terminate ?? false } });
   }
 

@@ -34,6 +34,7 @@ export class MemoryResultBackend implements ResultBackend {
     groups: true,
     // Any client in the process holding the same store reads the records.
     shared: true,
+    revokes: true,
   };
   private readonly expiresMs: number;
   private store: MemoryResultStore | undefined;
@@ -63,6 +64,17 @@ export class MemoryResultBackend implements ResultBackend {
     // replaced by a pending one (a retry's FAILURE can land before the RETRY of the attempt that sent it).
     if (stored === 'SUCCESS' || (stored !== undefined && READY_STATES.has(stored) && !READY_STATES.has(meta.status))) return;
     store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
+  }
+
+  async persistRevoke(taskId: string, ttlMs: number): Promise<void> {
+    this.live().revoked.set(taskId, Date.now() + ttlMs);
+  }
+
+  async revokedIds(): Promise<string[]> {
+    const revoked = this.live().revoked;
+    const now = Date.now();
+    for (const [id, until] of revoked) if (until <= now) revoked.delete(id);
+    return [...revoked.keys()];
   }
 
   async get(taskId: string): Promise<ResultMeta | undefined> {

@@ -60,6 +60,9 @@ export class MemoryResultStore {
     return live(this.results, taskId);
   }
 
+  /** Revoked ids and when each revoke expires (ms since the epoch). */
+  readonly revoked = new Map<string, number>();
+
   /** Delete a record. */
   forgetResult(taskId: string): void {
     this.results.delete(taskId);

@@ -22,6 +22,8 @@ export class RuntimeBackend implements ResultBackend {
   readonly watch?: ResultBackend['watch'];
   readonly saveGroup?: ResultBackend['saveGroup'];
   readonly restoreGroup?: ResultBackend['restoreGroup'];
+  readonly persistRevoke?: ResultBackend['persistRevoke'];
+  readonly revokedIds?: ResultBackend['revokedIds'];
   private readonly lifecycle: Lifecycle;
   private readonly name: string;
   private readonly logger: Logger;
@@ -35,13 +37,17 @@ export class RuntimeBackend implements ResultBackend {
     this.name = transport.constructor.name;
     this.logger = context.logger.child({ backend: this.name });
     this.lifecycle = new Lifecycle(`The result backend (${this.name})`);
-    const { watch, saveGroup, restoreGroup } = transport;
+    const { watch, saveGroup, restoreGroup, persistRevoke, revokedIds } = transport;
     if (this.capabilities.watch && watch) {
       this.watch = (taskId, listener) => this.open('watch()', taskId, () => watch.call(transport, taskId, listener));
     }
     if (this.capabilities.groups && saveGroup && restoreGroup) {
       this.saveGroup = (groupId, ids, options) => this.open('saveGroup()', groupId, () => saveGroup.call(transport, groupId, ids, options));
       this.restoreGroup = (groupId) => this.open('restoreGroup()', groupId, () => restoreGroup.call(transport, groupId));
+    }
+    if (this.capabilities.revokes && persistRevoke && revokedIds) {
+      this.persistRevoke = (taskId, ttlMs) => this.open('persistRevoke()', taskId, () => persistRevoke.call(transport, taskId, ttlMs));
+      this.revokedIds = () => this.open('revokedIds()', '', () => revokedIds.call(transport));
     }
   }
 

@@ -77,6 +77,11 @@ export interface BackendCapabilities {
   readonly groups: boolean;
   /** Results can be read by any process (false for `rpc://`: only the caller sees its replies). */
   readonly shared: boolean;
+  /**
+   * `persistRevoke`/`revokedIds` exist: revokes outlive the broadcast, so a worker started after a
+   * revoke does not run the task either (Celery's revokes live only in running workers' memory).
+   */
+  readonly revokes: boolean;
 }
 
 /** Options for `set`. */
@@ -136,4 +141,8 @@ export interface ResultBackend {
    * members (same `taskId`) count once. Present when `capabilities.atomicCounters`.
    */
   addChordPart?(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined>;
+  /** Remember that `taskId` was revoked, for `ttlMs` (the app's result expiry). Present when `capabilities.revokes`. */
+  persistRevoke?(taskId: string, ttlMs: number): Promise<void>;
+  /** Ids revoked and not yet expired; a worker reads them when it starts. Present when `capabilities.revokes`. */
+  revokedIds?(): Promise<string[]>;
 }

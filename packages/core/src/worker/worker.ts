@@ -95,6 +95,8 @@ export class Worker {
       maxResultBytes: this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       closing: this.stop.signal,
     };
+    // Revokes sent before this worker started (broadcasts reach only running workers).
+    for (const id of (await backend?.revokedIds?.()) ?? []) runtime.revoked.add(id);
     this.runtime = runtime;
     processGuard.acquire(logger);
     try {
