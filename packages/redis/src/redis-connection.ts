@@ -1,4 +1,4 @@
-import { BrokerConnectionError, type Logger } from '@tq/core';
+import { BrokerConnectionError, ConfigurationError, type Logger, TqError } from '@tq/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { ConnectionWatch } from './connection-watch.js';
 import { parseRedisUrl } from './parse-redis-url.js';
@@ -78,6 +78,7 @@ export class RedisConnection {
           client.once('ready', resolve);
           client.once('end', () => reject(new Error('connection ended')));
         });
+      await checkDatabase(client, this.db, this.address);
       await warmUp(client);
       await preloadScripts(client);
     } catch (error) {
@@ -86,6 +87,7 @@ export class RedisConnection {
         watch.stop();
         client.disconnect();
       }
+      if (TqError.is(error)) throw error;
       throw new BrokerConnectionError(`Cannot connect to Redis at ${this.address}: ${(error as Error).message}`, { cause: error });
     }
     if (this.config.client) this.userWatch = watch;
@@ -175,6 +177,22 @@ export class RedisConnection {
 }
 
 /** A cluster client opens node connections on first use; open them now, not on the first publish. */
+/**
+ * ioredis carries on in database 0 when its SELECT fails, so a URL naming a database the server
+ * does not have (`redis://host/99`) would silently share db 0 with others: refuse it instead.
+ */
+async function checkDatabase(client: RedisClient, db: number, address: string): Promise<void> {
+  if (client instanceof Cluster || db === 0) return;
+  try {
+    await client.select(db);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Redis at ${address} has no database ${db} (the URL path): ${(error as Error).message}. Use one below its 'databases' setting (16 by default).`,
+      { cause: error },
+    );
+  }
+}
+
 async function warmUp(client: RedisClient): Promise<void> {
   if (client instanceof Cluster) await Promise.all(client.nodes('master').map((node) => node.ping()));
 }
