@@ -36,6 +36,36 @@ export function connectionOf(
   );
 }
 
+/**
+ * RabbitMQ's refusals that retrying cannot fix, named as such: wrong credentials (amqplib says
+ * "ACCESS-REFUSED"), and a vhost that does not exist or the user may not use (the server closes the
+ * connection at open, which amqplib reports as "Expected ConnectionOpenOk; got <ConnectionClose>").
+ */
+function refusal(description: string, url: string, cause: unknown): ConfigurationError | undefined {
+  const message = (cause as Error).message ?? '';
+  if (/ACCESS[-_]REFUSED/.test(message)) {
+    return new ConfigurationError(`${description} refused the credentials in the URL (check the user name and password)`, { cause });
+  }
+  if (/Expected ConnectionOpenOk/.test(message)) {
+    const vhost = vhostOf(url);
+    return new ConfigurationError(
+      `${description} refused virtual host '${vhost}': it does not exist or the user may not use it (create it, or grant the user access with rabbitmqctl set_permissions -p '${vhost}' ...)`,
+      { cause },
+    );
+  }
+  return undefined;
+}
+
+/** The vhost an AMQP URL names: the path, `/` when empty (`amqp://host//` is `/` too). */
+function vhostOf(url: string): string {
+  try {
+    const path = new URL(url).pathname;
+    return path === '' || path === '/' ? '/' : decodeURIComponent(path.slice(1));
+  } catch {
+    return '?';
+  }
+}
+
 function describeUrl(url: string): string {
   try {
     const { hostname, port, protocol } = new URL(url);
@@ -111,7 +141,10 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
     try {
       model = await connect(this.source.url);
     } catch (cause) {
-      throw new BrokerConnectionError(`Cannot connect to ${this.description}: ${(cause as Error).message}`, { cause });
+      throw (
+        refusal(this.description, this.source.url, cause) ??
+        new BrokerConnectionError(`Cannot connect to ${this.description}: ${(cause as Error).message}`, { cause })
+      );
     }
     if (this.closed) {
       // close() ran while a reconnect was dialling.
