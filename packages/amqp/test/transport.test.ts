@@ -33,6 +33,7 @@ describe('transport', () => {
       ttl: false,
       groups: false,
       shared: false,
+      revokes: false,
     });
   });
 
