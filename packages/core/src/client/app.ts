@@ -13,7 +13,7 @@ import { GroupResult } from '../result/group-result.js';
 import type { ResultSource } from '../result/result-source.js';
 import { defaultLogger } from '../runtime/default-logger.js';
 import { RuntimeBackend } from '../runtime/runtime-backend.js';
-import { RuntimeBroker } from '../runtime/runtime-broker.js';
+import { DEFAULT_PUBLISH_TIMEOUT_MS, RuntimeBroker } from '../runtime/runtime-broker.js';
 import { RuntimeHooks } from '../runtime/runtime-hooks.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
@@ -41,7 +41,8 @@ export interface AppConfig {
   logger?: Logger;
   /**
    * How long a send waits for the broker to confirm it before failing with `BrokerConnectionError`
-   * naming the broker. Default 10 s: longer than a failover, shorter than a request timeout.
+   * naming the broker. Default 30 s: longer than a broker restart on a loaded machine (RabbitMQ
+   * took over 10 s) and than the transports' own waits for a reconnect (AMQP's `publishTimeoutMs`).
    */
   publishTimeoutMs?: number;
 }
@@ -87,7 +88,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.logger = config.logger ?? defaultLogger();
     this.defaultQueue = config.defaultQueue ?? 'celery';
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
-    this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, 10_000);
+    this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
   }
 
   /** Define a task. Its argument and result types come from `fn`. */

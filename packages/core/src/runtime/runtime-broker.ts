@@ -26,11 +26,12 @@ const NO_OPTIONS: PublishOptions = {};
 export interface RuntimeContext {
   readonly logger: Logger;
   readonly hooks: RuntimeHooks;
-  /** How long a publish may wait for the broker; see `AppConfig.publishTimeoutMs`. Default 10 s. */
+  /** How long a publish may wait for the broker; see `AppConfig.publishTimeoutMs`. Default 30 s. */
   readonly publishTimeoutMs?: number;
 }
 
-const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
+/** See `AppConfig.publishTimeoutMs`. */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
 
 /**
  * Every transport's broker, wrapped once by core (in the spirit of kysely's `RuntimeDriver`). The
