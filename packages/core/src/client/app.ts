@@ -80,6 +80,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   };
   /** Made on first use, so an app that never sends connects to nothing (and closes instantly). */
   private brokerRuntime: Promise<RuntimeBroker> | undefined;
+  /** The broker once connected (with the backend); reset when connecting failed, so it is retried. */
+  private connectedBroker: Promise<RuntimeBroker> | undefined;
   private backendRuntime: Promise<RuntimeBackend> | undefined;
   private closed = false;
 
@@ -142,6 +144,15 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   /** The connected broker (core's runtime around the transport's; `.transport` is the transport's own). */
   async broker(): Promise<RuntimeBroker> {
     this.assertOpen();
+    // Once connected, every send reuses the same promise: no connect checks on the hot path.
+    this.connectedBroker ??= this.connectBroker().catch((error: unknown) => {
+      this.connectedBroker = undefined;
+      throw error;
+    });
+    return this.connectedBroker;
+  }
+
+  private async connectBroker(): Promise<RuntimeBroker> {
     this.brokerRuntime ??= resolveBroker(this.config.broker, this).then((broker) => new RuntimeBroker(broker, this));
     // The backend connects with the broker: rpc:// declares the reply queue before the first send
     // (as Celery does), or a reply to it would be dropped.
