@@ -98,7 +98,11 @@ export async function localKafka(context: StartContext): Promise<RunningService>
     `${libs}/*`, // no shell: java expands the classpath wildcard itself
   ];
   const clusterId = randomBytes(16).toString('base64url');
-  await runCommand(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile], { timeoutMs: 60_000 });
+  // `--cluster-id=<id>`, not `-t <id>`: a base64url id starts with '-' one time in 64, and the
+  // argument parser then reads it as an option (a CI run failed on exactly that).
+  await runCommand(java, [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile], {
+    timeoutMs: 60_000,
+  });
 
   const brokers = `127.0.0.1:${port}`;
   let child: ManagedProcess | undefined;
