@@ -15,13 +15,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startBrokers } from '../harness/start-brokers.js';
+import { provideRedis } from './provide-redis.js';
 
 const TASKS = Number(process.env.TASKS ?? 50_000);
 const ROUND_TRIPS = 2000;
@@ -115,12 +114,6 @@ class AofRewrites {
 }
 
 /** REDIS_URL, or a redis-server from the integration harness. */
-async function provideRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const brokers = await startBrokers({ services: ['redis'], stateFile: `${tmpdir()}/tq-bench-redis-${process.pid}.json`, required: true });
-  return { url: brokers.env().REDIS_URL as string, stop: () => brokers.stop() };
-}
-
 function noopMessages(queue: string, count: number): OutgoingMessage[] {
   return Array.from({ length: count }, () => ({ queue, message: createTaskMessage({ task: 'bench.noop', id: randomUUID(), args: [] }) }));
 }

@@ -14,12 +14,41 @@ declare module 'vitest' {
   }
 }
 
+/** The brokers of this vitest process, shared by every project that uses this setup. */
+interface SharedBrokers {
+  env: Record<string, string>;
+  users: number;
+  stop: () => Promise<void>;
+}
+
+// On globalThis, not in a module variable: vitest loads this file once per project, each in its
+// own module graph, and the `integration` and `chaos` projects must share one broker set.
+const shared = Symbol.for('tq.harness.brokers');
+type WithShared = typeof globalThis & { [shared]?: Promise<SharedBrokers> };
+
 /**
- * Vitest globalSetup of the `integration` project: provides the brokers selected by
- * `TRANSPORTS` once per run, hands their URLs to test workers (env vars, also `inject('brokers')`),
- * serves restarts, and stops everything at the end, on failure, and on Ctrl-C.
+ * Vitest globalSetup of the `integration` and `chaos` projects: provides the brokers selected by
+ * `TRANSPORTS` once per run (a second project reuses the first one's), hands their URLs to test
+ * workers (env vars, also `inject('brokers')`), serves restarts, and stops everything when the
+ * last project is done, on failure, and on Ctrl-C.
  */
 export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
+  const holder = globalThis as WithShared;
+  holder[shared] ??= provideBrokers().catch((error: unknown) => {
+    holder[shared] = undefined;
+    throw error;
+  });
+  const brokers = await holder[shared];
+  brokers.users++;
+  project.provide('brokers', brokers.env);
+  return async () => {
+    if (--brokers.users > 0) return;
+    holder[shared] = undefined;
+    await brokers.stop();
+  };
+}
+
+async function provideBrokers(): Promise<SharedBrokers> {
   const runsDir = `${stateDir}/runs`;
   await reapStaleStates(runsDir);
   const brokers = await startBrokers({ services: selectedServices(), stateFile: `${runsDir}/vitest-${process.pid}.json` });
@@ -37,10 +66,13 @@ export default async function globalSetup(project: TestProject): Promise<() => P
   };
   // Test workers are forked after globalSetup returns, so they inherit these.
   Object.assign(process.env, env);
-  project.provide('brokers', brokers.env());
-  return async () => {
-    await control.close();
-    await brokers.stop();
-    removeGuards();
+  return {
+    env: brokers.env(),
+    users: 0,
+    stop: async () => {
+      await control.close();
+      await brokers.stop();
+      removeGuards();
+    },
   };
 }

@@ -32,6 +32,41 @@ export function brokerUrl(service: ServiceName): string {
   return value;
 }
 
+/** Env vars of each service's TLS listener (local mode: the harness starts every broker with one). */
+const tlsEnvVars: Partial<Record<ServiceName, string>> = {
+  redis: 'REDIS_TLS_URL',
+  amqp: 'AMQP_TLS_URL',
+  kafka: 'KAFKA_TLS_BROKERS',
+  sqs: 'SQS_TLS_ENDPOINT',
+};
+
+/**
+ * The TLS address of `service`, like {@link brokerUrl}: `rediss://…`, `amqps://…`, `host:port`
+ * of Kafka's SSL listener, or the `https://` SQS endpoint. Its certificate is signed by {@link testCaFile}.
+ * Throws when the run has none (a broker from an env URL or a container: set the variable too).
+ */
+export function brokerTlsUrl(service: ServiceName): string {
+  const name = tlsEnvVars[service];
+  const value = name ? process.env[name] : undefined;
+  if (!name || !value || !brokerAvailable(service)) {
+    throw new Error(
+      `${service} has no TLS listener in this run; the harness starts one for local brokers, or set ${name ?? 'it'} and TQ_TEST_CA`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Path of a PEM CA file: `trusted` is the CA that signed the brokers' TLS certificates
+ * (`TQ_TEST_CA`); `other` a CA that signed none of them (`TQ_TEST_OTHER_CA`), for "wrong CA" tests.
+ */
+export function testCaFile(which: 'trusted' | 'other' = 'trusted'): string {
+  const name = which === 'trusted' ? 'TQ_TEST_CA' : 'TQ_TEST_OTHER_CA';
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: the harness sets it when it starts a broker with TLS`);
+  return value;
+}
+
 /**
  * Restarts `service` on the same address (asks the process that owns the brokers) and
  * resolves once it answers again. Clients must reconnect by themselves; that is the point.

@@ -1,4 +1,5 @@
 import type { ServiceName } from './service-names.js';
+import type { TestCertificates } from './test-certificates.js';
 
 /** How a service was provided. */
 export type ServiceMode = 'external' | 'container' | 'local';
@@ -34,4 +35,6 @@ export interface RunningService {
 export interface StartContext {
   /** Private scratch directory for this service's data and logs. */
   dir: string;
+  /** This run's test CA and server certificate, for the service's TLS listener (made once per run). */
+  certificates(): Promise<TestCertificates>;
 }

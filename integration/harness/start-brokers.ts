@@ -14,6 +14,7 @@ import { processRegistry } from './process-registry.js';
 import type { RunningService, StartContext } from './running-service.js';
 import { type ServiceName, serviceEnvVars } from './service-names.js';
 import { writeState } from './state-file.js';
+import { type TestCertificates, testCertificates } from './test-certificates.js';
 
 /** Which sources the harness may use: `auto` tries env URL, then containers, then local processes. */
 export type BrokersMode = 'auto' | 'external' | 'containers' | 'local';
@@ -64,7 +65,12 @@ const howToProvide: Record<ServiceName, string> = {
   sqs: 'set SQS_ENDPOINT=http://127.0.0.1:9324, or install a JDK 17 + Maven (jars come from Maven Central)',
 };
 
-async function provide(service: ServiceName, mode: BrokersMode, runDir: string): Promise<RunningService> {
+async function provide(
+  service: ServiceName,
+  mode: BrokersMode,
+  runDir: string,
+  certificates: () => Promise<TestCertificates>,
+): Promise<RunningService> {
   const envVar = serviceEnvVars[service];
   const given = process.env[envVar];
   if (given) {
@@ -95,7 +101,7 @@ async function provide(service: ServiceName, mode: BrokersMode, runDir: string):
   if (mode === 'containers') throw new Error('no container runtime (BROKERS_MODE=containers)');
   const dir = join(runDir, service);
   mkdirSync(dir, { recursive: true });
-  return localStarters[service]({ dir });
+  return localStarters[service]({ dir, certificates });
 }
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -167,13 +173,18 @@ export async function startBrokers(options: StartBrokersOptions): Promise<Broker
     },
   };
 
+  let certificates: Promise<TestCertificates> | undefined;
+  const runCertificates = () => {
+    certificates ??= testCertificates(join(runDir, 'tls'));
+    return certificates;
+  };
   const since = performance.now();
   log(`providing ${options.services.join(', ')} (mode ${mode}) …`);
   await Promise.allSettled(
     options.services.map(async (service) => {
       const started = performance.now();
       try {
-        const running = await provide(service, mode, runDir);
+        const running = await provide(service, mode, runDir, runCertificates);
         services.set(service, running);
         saveState();
         log(

@@ -103,6 +103,7 @@ const CAPABILITIES = [
   'broadcast',
   'batchPublish',
   'maxMessageBytes',
+  'requeueCountsAsDelivery',
 ] as const satisfies readonly (keyof BrokerCapabilities)[];
 
 const PROSE = 'what it means here';
@@ -115,7 +116,8 @@ function capabilityTable(page: string, variants: readonly Variant[], body: strin
     if (unknown.length > 0) throw new Error(`${v.label} declares ${unknown.join(', ')}: add to CAPABILITIES in tools/docs-sync/sync.ts`);
   }
   const prose = proseOf(body);
-  const rows = CAPABILITIES.map((key) => [`\`${key}\``, ...columns.map((v) => value(key, v.broker[key])), prose.get(key) ?? '']);
+  // Optional capabilities (requeueCountsAsDelivery) read as false where a transport leaves them out.
+  const rows = CAPABILITIES.map((key) => [`\`${key}\``, ...columns.map((v) => value(key, v.broker[key] ?? false)), prose.get(key) ?? '']);
   const text = table(['capability', ...columns.map((v) => v.page?.column ?? v.label), PROSE], rows);
   const backends = new Map<string, BackendCapabilities>();
   for (const v of columns) if (!('advice' in v.results)) backends.set(`${new URL(v.results.url).protocol}//`, v.results.capabilities);

@@ -49,3 +49,7 @@ export const buildReport = app.task('reports.build', async (sections: { region: 
   const total = sections.reduce((sum, section) => sum + section.total, 0);
   return { regions: sections.length, total, bestRegion: [...sections].sort((a, b) => b.total - a.total)[0]?.region };
 });
+
+// Periodic: every second, each tick sent once however many schedulers run (`npx tq beat --app ./dist/app.js`).
+export const refreshCache = app.task('cache.refresh', async () => ({ refreshedAt: new Date().toISOString() }));
+app.schedule('cache.refresh', { everyMs: 1000 }, refreshCache.s());

@@ -15,6 +15,17 @@ worker.events.on('task-succeeded', (e) => log('worker', `succeeded ${e.name} [${
 worker.events.on('task-failed', (e) => log('worker', `failed    ${e.name} [${short(e.id)}]: ${e.error.message}`));
 await worker.start();
 
+// The scheduler: in production `npx tq beat --app ./dist/app.js` (any number of them), or `tq worker --beat`.
+const beat = app.beat();
+let refreshes = 0;
+beat.events.on('tick', (e) =>
+  log('beat', `sent ${e.schedule} for the ${new Date(e.tickMs).toISOString().slice(11, 19)} tick [${short(e.taskId ?? '')}]`),
+);
+worker.events.on('task-succeeded', (e) => {
+  if (e.name === 'cache.refresh') refreshes++;
+});
+await beat.start();
+
 // 1. Sign-ups: the request handler queues the email and answers at once.
 log('web', 'POST /signup ada@example.com, grace@example.com');
 const emails = await Promise.all([sendWelcomeEmail.delay('ada@example.com', 'Ada'), sendWelcomeEmail.delay('grace@example.com', 'Grace')]);
@@ -49,6 +60,11 @@ for (const email of emails) {
 const q3 = await report.get({ timeoutMs: 10_000 });
 log('web', `report q3: ${q3.regions} regions, total ${q3.total}, best ${q3.bestRegion}`);
 
+// Let the periodic refresh run at least twice.
+while (refreshes < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+log('web', `cache refreshed ${refreshes} times by the schedule`);
+
+await beat.close();
 await worker.close();
 await app.close();
 log('demo', 'done: every background job finished, the worker shut down cleanly');

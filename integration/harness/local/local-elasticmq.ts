@@ -7,6 +7,8 @@ import { cacheDir, toolsDir } from '../paths.js';
 import { probeService } from '../probe-service.js';
 import { stopProcessGroup } from '../process-group.js';
 import type { RunningService, StartContext } from '../running-service.js';
+import { testCaEnv } from '../test-certificates.js';
+import { tlsTerminatingProxy } from '../tls-terminating-proxy.js';
 import { waitUntil } from '../wait-until.js';
 import { jvmFlags } from './jvm-flags.js';
 
@@ -15,7 +17,8 @@ const defaultVersion = '1.7.1';
 
 /**
  * ElasticMQ (SQS-compatible, in memory) from its Maven Central jars, on a free loopback port.
- * A restart loses its queues, like any in-memory SQS stand-in.
+ * A restart loses its queues, like any in-memory SQS stand-in. ElasticMQ has no TLS, so HTTPS
+ * (`SQS_TLS_ENDPOINT`) is a TLS-terminating proxy of the harness in front of it.
  */
 export async function localElasticmq(context: StartContext): Promise<RunningService> {
   const version = process.env.ELASTICMQ_VERSION ?? defaultVersion;
@@ -53,20 +56,24 @@ export async function localElasticmq(context: StartContext): Promise<RunningServ
     });
   };
   await start();
+  const certificates = await context.certificates();
+  const proxy = await tlsTerminatingProxy(port, certificates);
   return {
     name: 'sqs',
     mode: 'local',
     description: `elasticmq ${version}`,
-    env: { SQS_ENDPOINT: endpoint },
+    env: { SQS_ENDPOINT: endpoint, SQS_TLS_ENDPOINT: `https://127.0.0.1:${proxy.port}`, ...testCaEnv(certificates) },
     processes: () => (child ? [{ pid: child.pid, group: true, command: java }] : []),
     async restart() {
       if (child) await stopProcessGroup(child.pid);
       await start();
     },
     async stop() {
+      await proxy.close();
       if (child) await stopProcessGroup(child.pid);
       child = undefined;
     },
+    // The TLS proxy lives in this process: a detached `pnpm brokers up` leaves plain HTTP only.
     detach: () => child?.detach(),
   };
 }

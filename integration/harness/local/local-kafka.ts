@@ -10,6 +10,7 @@ import { probeService } from '../probe-service.js';
 import { stopProcessGroup } from '../process-group.js';
 import { runCommand } from '../run-command.js';
 import type { RunningService, StartContext } from '../running-service.js';
+import { keystorePassword, testCaEnv } from '../test-certificates.js';
 import { waitUntil } from '../wait-until.js';
 import { jvmFlags } from './jvm-flags.js';
 
@@ -20,16 +21,28 @@ import { jvmFlags } from './jvm-flags.js';
  */
 const defaultVersion = '4.3.1';
 
-function serverProperties(port: number, controllerPort: number, dataDir: string, kafka4: boolean): string {
+interface Ports {
+  plain: number;
+  /** The SSL listener (server authentication only), keystore from the run's test certificates. */
+  tls: number;
+  controller: number;
+}
+
+function serverProperties(ports: Ports, keystore: string, dataDir: string, kafka4: boolean): string {
   // One node on loopback. Replication factors above 1 would leave __consumer_offsets
   // uncreated ("group coordinator not available"); 1 offsets partition makes the first join fast.
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `controller.quorum.voters=1@127.0.0.1:${ports.controller}`,
+    `listeners=PLAINTEXT://127.0.0.1:${ports.plain},SSL://127.0.0.1:${ports.tls},CONTROLLER://127.0.0.1:${ports.controller}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SSL://127.0.0.1:${ports.tls}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${keystore}`,
+    `ssl.keystore.password=${keystorePassword}`,
+    `ssl.key.password=${keystorePassword}`,
+    'ssl.client.auth=none',
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${dataDir}`,
@@ -85,10 +98,12 @@ export async function localKafka(context: StartContext): Promise<RunningService>
         properties: { 'kafka.version': version },
         ...(kafka4 ? {} : { profile: 'kafka3' }),
       });
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  const [port, tlsPort, controllerPort] = [await freePort(), await freePort(), await freePort()];
+  const certificates = await context.certificates();
   mkdirSync(context.dir, { recursive: true });
   const propertiesFile = `${context.dir}/server.properties`;
-  writeFileSync(propertiesFile, serverProperties(port, controllerPort, `${context.dir}/data`, kafka4));
+  const ports = { plain: port, tls: tlsPort, controller: controllerPort };
+  writeFileSync(propertiesFile, serverProperties(ports, certificates.p12, `${context.dir}/data`, kafka4));
   const jvm = [
     ...jvmFlags('512m'),
     kafka4
@@ -128,7 +143,7 @@ export async function localKafka(context: StartContext): Promise<RunningService>
     name: 'kafka',
     mode: 'local',
     description: `kafka ${version} (KRaft)`,
-    env: { KAFKA_BROKERS: brokers },
+    env: { KAFKA_BROKERS: brokers, KAFKA_TLS_BROKERS: `127.0.0.1:${tlsPort}`, ...testCaEnv(certificates) },
     processes: () => (child ? [{ pid: child.pid, group: true, command: java }] : []),
     async restart() {
       // Kafka's controlled shutdown can take a while; give it time so the log stays clean.

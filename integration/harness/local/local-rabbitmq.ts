@@ -8,6 +8,7 @@ import { isAlive, stopProcessGroup } from '../process-group.js';
 import { processRegistry } from '../process-registry.js';
 import { runCommand } from '../run-command.js';
 import type { RunningService, StartContext } from '../running-service.js';
+import { testCaEnv, testCertificates } from '../test-certificates.js';
 import { waitUntil } from '../wait-until.js';
 import { which } from '../which.js';
 
@@ -50,13 +51,28 @@ function chownTree(path: string, user: { uid: number; gid: number }): void {
  */
 export async function localRabbitmq(context: StartContext): Promise<RunningService> {
   const { server, ctl, epmd, user } = await layout();
-  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, tlsPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const node = `tq-harness-${port}@localhost`;
   const dir = context.dir;
   for (const sub of ['home', 'mnesia', 'log']) mkdirSync(join(dir, sub), { recursive: true });
+  // Its own copy of the certificates: the node runs as the rabbitmq user, which must read the key.
+  const certificates = await testCertificates(join(dir, 'tls'));
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
   writeFileSync(join(dir, 'rabbitmq-env.conf'), '');
-  writeFileSync(join(dir, 'rabbitmq.conf'), 'loopback_users.guest = true\nlog.console = false\n');
+  writeFileSync(
+    join(dir, 'rabbitmq.conf'),
+    [
+      'loopback_users.guest = true',
+      'log.console = false',
+      `listeners.ssl.default = 127.0.0.1:${tlsPort}`,
+      `ssl_options.cacertfile = ${certificates.ca}`,
+      `ssl_options.certfile = ${certificates.cert}`,
+      `ssl_options.keyfile = ${certificates.key}`,
+      'ssl_options.verify = verify_peer',
+      'ssl_options.fail_if_no_peer_cert = false',
+      '',
+    ].join('\n'),
+  );
   if (user) chownTree(dir, user);
   const pidFile = join(dir, 'rabbitmq.pid');
   const env = {
@@ -132,7 +148,7 @@ export async function localRabbitmq(context: StartContext): Promise<RunningServi
     name: 'amqp',
     mode: 'local',
     description: `rabbitmq-server ${version || '?'}`,
-    env: { AMQP_URL: url },
+    env: { AMQP_URL: url, AMQP_TLS_URL: `amqps://guest:guest@127.0.0.1:${tlsPort}`, ...testCaEnv(certificates) },
     processes: () => [
       { pid: epmdProcess.pid, group: true, command: epmd },
       ...(serverProcess ? [{ pid: serverProcess.pid, group: true, command: server }] : []),

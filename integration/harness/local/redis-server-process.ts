@@ -11,6 +11,8 @@ export interface RedisServerConfig {
   dir: string;
   /** Set for a cluster node: its cluster bus port (chosen free, not port+10000). */
   clusterBusPort?: number;
+  /** Also listen with TLS on this port (client certificates optional), with these PEM files. */
+  tls?: { port: number; cert: string; key: string; ca: string };
 }
 
 /**
@@ -50,6 +52,20 @@ export function redisServerProcess(config: RedisServerConfig): { child: ManagedP
       '--appendonly',
       'yes',
       ...cluster,
+      ...(config.tls
+        ? [
+            '--tls-port',
+            String(config.tls.port),
+            '--tls-cert-file',
+            config.tls.cert,
+            '--tls-key-file',
+            config.tls.key,
+            '--tls-ca-cert-file',
+            config.tls.ca,
+            '--tls-auth-clients',
+            'optional',
+          ]
+        : []),
     ],
     cwd: config.dir,
     logFile: `${config.dir}/redis.log`,

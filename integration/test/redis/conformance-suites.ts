@@ -20,7 +20,7 @@ export function redisConformance(deployment: RedisDeployment): void {
       try {
         const keys = ids.flatMap((id) => {
           const chord = `celery-taskset-meta-${cluster ? `{${id}}` : id}`;
-          return [`celery-task-meta-${id}`, `celery-taskset-meta-${id}`, ...['.j', '.s', '.t', '.tq'].map((s) => chord + s)];
+          return [`celery-task-meta-${id}`, `celery-taskset-meta-${id}`, ...['.j', '.s', '.t', '.d', '.c'].map((s) => chord + s)];
         });
         await Promise.all(keys.map((key) => client.del(key)));
       } finally {

@@ -1,5 +1,7 @@
+import type { ConnectionOptions } from 'node:tls';
 import { checkUrlParams, type Logger, numberParam } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
+import { AMQP_TLS_PARAMS } from './amqp-tls-options.js';
 
 /** Configuration of an {@link AmqpBroker}. Give `url` or `connection`. */
 export interface AmqpBrokerConfig {
@@ -7,6 +9,15 @@ export interface AmqpBrokerConfig {
   url?: string;
   /** Your own amqplib connection (`await amqplib.connect(...)`). tq never closes it, and cannot redial it. */
   connection?: ChannelModel;
+  /**
+   * TLS settings for an `amqps://` `url` (amqplib's socket options): `ca` (PEM of the CA that
+   * signed the server's certificate, when it is not a public one), `cert` and `key` (a client
+   * certificate, for servers with `fail_if_no_peer_cert`), `servername`, `rejectUnauthorized`
+   * (`false` skips verification: never in production). Wins over the URL's `cacertfile`,
+   * `certfile`, `keyfile`, `verify` and `server_name_indication` (RabbitMQ's URI names). Default:
+   * the URL's, else Node's public CAs and full verification.
+   */
+  tls?: ConnectionOptions;
   /**
    * `classic` (default, what Celery declares) or `quorum` (`x-queue-type: quorum`, replicated).
    * Quorum queues on RabbitMQ 3.10 have no priorities, so `capabilities.priority` is false.
@@ -50,7 +61,7 @@ export const AMQPLIB_PARAMS = ['heartbeat', 'frameMax', 'channelMax', 'locale'];
 
 /** Broker config from a URL: tq's query parameters taken out, the rest left for amqplib. */
 export function brokerConfigFromUrl(url: URL): AmqpBrokerConfig {
-  checkUrlParams(url, [...NUMBER_PARAMS, ...STRING_PARAMS, ...AMQPLIB_PARAMS]);
+  checkUrlParams(url, [...NUMBER_PARAMS, ...STRING_PARAMS, ...AMQPLIB_PARAMS, ...AMQP_TLS_PARAMS]);
   const config: AmqpBrokerConfig = {};
   const rest = new URL(url.href);
   for (const key of NUMBER_PARAMS) {

@@ -8,8 +8,9 @@ import { RpcResultBackend } from './rpc/rpc-result-backend.js';
  *
  * - `amqp://guest:guest@localhost:5672//` — Celery's URL form works as is (`//` = vhost `/`).
  *   Query parameters: `maxPriority`, `queueType`, `delayLevels`, `maxMessageBytes`,
- *   `publishTimeoutMs`, `visibilityTimeoutMs`, `controlExchange` (see `AmqpBrokerConfig`); the rest
- *   (`heartbeat`, `frameMax`, ...) go to amqplib.
+ *   `publishTimeoutMs`, `visibilityTimeoutMs`, `controlExchange` (see `AmqpBrokerConfig`); for
+ *   `amqps://`, RabbitMQ's TLS names `cacertfile`, `certfile`, `keyfile`, `verify`,
+ *   `server_name_indication`; the rest (`heartbeat`, `frameMax`, ...) go to amqplib.
  * - `rpc://guest:guest@localhost:5672//` — results as messages on that RabbitMQ; `?expiresMs=`,
  *   `?persistent=true`. A bare `rpc://` (Celery's "use the broker") needs the broker's address,
  *   which core does not hand to backends yet, so it is refused with an explanation.

@@ -34,6 +34,8 @@ describe('transport', () => {
       groups: false,
       shared: false,
       revokes: false,
+      claims: false,
+      schedules: false,
     });
   });
 

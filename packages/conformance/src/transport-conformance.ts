@@ -154,4 +154,13 @@ export function transportConformance(config: TransportConformanceConfig): void {
 }
 
 /** What an app without a result backend can count on. */
-const NO_BACKEND: BackendCapabilities = { atomicCounters: false, watch: false, ttl: false, groups: false, shared: false, revokes: false };
+const NO_BACKEND: BackendCapabilities = {
+  atomicCounters: false,
+  watch: false,
+  ttl: false,
+  groups: false,
+  shared: false,
+  revokes: false,
+  claims: false,
+  schedules: false,
+};

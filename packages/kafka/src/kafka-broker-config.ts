@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from '@tq/core';
 import type { KafkaClient } from './client/kafka-client.js';
 import type { KafkajsClientOptions } from './client/kafkajs-client.js';
@@ -8,8 +9,17 @@ export interface KafkaBrokerConfig {
   brokers?: readonly string[];
   /** Your own client (kafkajs or another library behind {@link KafkaClient}); tq never disconnects it. */
   client?: KafkaClient;
-  /** Passed to the kafkajs client tq creates (clientId, logLevel, ssl, sasl, ...). */
+  /** Passed to the kafkajs client tq creates (clientId, logLevel, sasl, ...). */
   kafkajs?: Omit<KafkajsClientOptions, 'brokers' | 'logger'>;
+  /**
+   * Connect to the brokers' TLS (SSL) listener: `ca` (PEM of the CA that signed their
+   * certificates, when it is not a public one), `cert` and `key` (a client certificate, for
+   * `ssl.client.auth=required`), `servername`, `rejectUnauthorized` (`false` skips verification:
+   * never in production); `{}` is TLS with Node's public CAs. URL: `?tls=true`, `tlsCaFile`,
+   * `tlsCertFile`, `tlsKeyFile`. A certificate that does not verify fails `connect()` at once with
+   * a `ConfigurationError` naming the cause. Default: plain text (as `kafkajs.tls`).
+   */
+  tls?: ConnectionOptions;
   /**
    * Where consumer errors, reconnects and kafkajs's own warnings go (with the seed brokers' host:port).
    * `kafka://` URLs get the app's logger. Default `defaultLogger()`.
@@ -56,8 +66,8 @@ export interface KafkaBrokerConfig {
 }
 
 /** The config with every default applied. */
-export type ResolvedKafkaBrokerConfig = Required<Omit<KafkaBrokerConfig, 'client' | 'kafkajs'>> &
-  Pick<KafkaBrokerConfig, 'client' | 'kafkajs'>;
+export type ResolvedKafkaBrokerConfig = Required<Omit<KafkaBrokerConfig, 'client' | 'kafkajs' | 'tls'>> &
+  Pick<KafkaBrokerConfig, 'client' | 'kafkajs' | 'tls'>;
 
 /** The largest record a body of `maxMessageBytes` makes: its base64 in the envelope, plus 64 KiB for headers. */
 export function maxRecordBytes(maxMessageBytes: number): number {

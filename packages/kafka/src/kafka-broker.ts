@@ -13,12 +13,14 @@ import {
   positiveNumber,
   type Subscription,
   type TaskMessage,
+  TqError,
   toEnvelope,
 } from '@tq/core';
 import type { KafkaClient, OutgoingRecord, TopicSpec } from './client/kafka-client.js';
 import { KafkajsClient } from './client/kafkajs-client.js';
 import { type KafkaBrokerConfig, maxRecordBytes, type ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
 import { KafkaSubscription, type SubscriptionContext } from './kafka-subscription.js';
+import { produceRequests } from './produce-requests.js';
 import { HEADER } from './record-headers.js';
 import { type QueueTopics, queueTopics, tierFor } from './topics.js';
 
@@ -89,7 +91,8 @@ export class KafkaBroker implements Broker {
     this.config = resolveConfig(config);
     this.logger = this.config.logger.child({ transport: 'kafka', brokers: this.config.brokers.join(',') });
     // No I/O: kafkajs connects in connect().
-    this.client = config.client ?? new KafkajsClient({ ...this.config.kafkajs, brokers: this.config.brokers, logger: this.logger });
+    const tls = this.config.tls ? { tls: this.config.tls } : {};
+    this.client = config.client ?? new KafkajsClient({ ...this.config.kafkajs, ...tls, brokers: this.config.brokers, logger: this.logger });
     const tiers = this.config.delayTiersMs;
     this.capabilities = {
       // Tiered delay topics: emulated on a log that has no delayed delivery of its own.
@@ -113,6 +116,7 @@ export class KafkaBroker implements Broker {
     try {
       await this.client.connect();
     } catch (cause) {
+      if (TqError.is(cause)) throw cause; // a TLS handshake failure, named by the client
       throw new BrokerConnectionError(`Cannot connect to Kafka at ${this.config.brokers.join(',')}: ${(cause as Error).message}`, {
         cause,
       });
@@ -304,15 +308,15 @@ export class KafkaBroker implements Broker {
         this.outboxScheduled = false;
         const batch = this.outbox;
         this.outbox = [];
-        const sent = this.client.produce(batch.flatMap((b) => b.records)).then(
-          () => {
-            for (const b of batch) b.resolve();
-          },
-          (error: unknown) => {
-            for (const b of batch)
-              b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error }));
-          },
-        );
+        const requests = produceRequests(batch, maxRecordBytes(this.config.maxMessageBytes));
+        const produced = requests.map((request) => this.client.produce(request.records));
+        const sent = Promise.allSettled(
+          batch.map((b, index) =>
+            Promise.all(produced.filter((_, r) => requests[r]?.sends.has(index))).then(b.resolve, (error: unknown) =>
+              b.reject(new BrokerConnectionError(`Kafka produce failed: ${(error as Error).message}`, { cause: error })),
+            ),
+          ),
+        ).then(() => {});
         this.sending.add(sent);
         void sent.finally(() => this.sending.delete(sent));
       });

@@ -93,7 +93,8 @@ export class KafkaDelivery implements Delivery {
       headers: {
         [HEADER.dueAt]: String(Date.now() + delayMs),
         [HEADER.targetQueue]: this.queue,
-        [HEADER.deliveryCount]: String(this.deliveryCount),
+        // A deliberate return: the redelivery keeps this delivery's count (see `Delivery.deliveryCount`).
+        [HEADER.deliveryCount]: String(this.deliveryCount - 1),
       },
     });
   }

@@ -1,4 +1,5 @@
-import { checkUrlParams, numberParam, type TransportModule } from '@tq/core';
+import type { ConnectionOptions } from 'node:tls';
+import { ConfigurationError, checkUrlParams, numberParam, readTlsFile, type TransportModule } from '@tq/core';
 import { KafkaBroker } from './kafka-broker.js';
 import type { KafkaBrokerConfig } from './kafka-broker-config.js';
 
@@ -16,10 +17,11 @@ const NUMBER_PARAMS = [
 
 /**
  * `kafka://host:port[?brokers=host2:port,host3:port&partitions=6&groupPrefix=tq.&delayTiersMs=1000,60000]`
- * → a {@link KafkaBrokerConfig}. Extra seed brokers go in `brokers` (a URL has one host).
+ * → a {@link KafkaBrokerConfig}. Extra seed brokers go in `brokers` (a URL has one host). TLS:
+ * `tls=true`, with `tlsCaFile`, `tlsCertFile`, `tlsKeyFile` (PEM paths; any of them implies TLS).
  */
 export function parseKafkaUrl(url: URL): KafkaBrokerConfig {
-  checkUrlParams(url, [...NUMBER_PARAMS, 'brokers', 'groupPrefix', 'delayTiersMs', 'clientId']);
+  checkUrlParams(url, [...NUMBER_PARAMS, 'brokers', 'groupPrefix', 'delayTiersMs', 'clientId', ...TLS_PARAMS]);
   const seeds = url.host ? [url.host] : [];
   const params = url.searchParams;
   for (const extra of (params.get('brokers') ?? '').split(',')) if (extra) seeds.push(extra);
@@ -34,7 +36,27 @@ export function parseKafkaUrl(url: URL): KafkaBrokerConfig {
   if (tiers !== null) config.delayTiersMs = tiers.split(',').map(Number);
   const clientId = params.get('clientId');
   if (clientId !== null) config.kafkajs = { clientId };
+  const tls = tlsOf(url);
+  if (tls) config.tls = tls;
   return config;
+}
+
+/** `tls=true` turns TLS on; the files are PEM paths (CA, client certificate and key) and imply it. */
+const TLS_PARAMS = ['tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile'];
+
+function tlsOf(url: URL): ConnectionOptions | undefined {
+  const flag = url.searchParams.get('tls');
+  if (flag !== null && !['true', 'false', '1', '0'].includes(flag)) {
+    throw new ConfigurationError(`kafka:// URL parameter tls must be true or false, got '${flag}'`);
+  }
+  const files = { ca: readTlsFile(url, 'tlsCaFile'), cert: readTlsFile(url, 'tlsCertFile'), key: readTlsFile(url, 'tlsKeyFile') };
+  const given = Object.entries(files).filter(([, value]) => value !== undefined);
+  if (flag === 'false' || flag === '0') {
+    if (given.length > 0) throw new ConfigurationError('kafka:// URL: tlsCaFile, tlsCertFile and tlsKeyFile need TLS; drop tls=false');
+    return undefined;
+  }
+  if (flag === null && given.length === 0) return undefined;
+  return Object.fromEntries(given);
 }
 
 /** `kafka://` for `createApp({ broker })`. Kafka is a broker only: results go to redis:// or memory://. */

@@ -139,6 +139,16 @@ export class PartitionWindow {
     return entry.deliveries;
   }
 
+  /**
+   * Mark a handed-out entry waiting again (nack with requeue). A deliberate return: its next
+   * delivery keeps this one's count, here or, through the commit metadata, on the next owner.
+   */
+  requeue(entry: WindowEntry): void {
+    if (entry.status === 'running' && entry.deliveries > 0) entry.deliveries--;
+    entry.status = 'waiting';
+    this.dirty = true;
+  }
+
   /** Mark an entry finished for good (acked, dropped, dead-lettered, moved to a delay topic). */
   complete(entry: WindowEntry): void {
     if (entry.status === 'done') return;

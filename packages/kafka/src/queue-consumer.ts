@@ -152,11 +152,14 @@ export class QueueConsumer {
     this.markDirty();
   }
 
-  /** Back to waiting (nack with requeue): it runs again here, before later records of its key. */
+  /**
+   * Back to waiting (nack with requeue): it runs again here, before later records of its key. A
+   * deliberate return, so its next delivery keeps this one's count (see `Delivery.deliveryCount`).
+   */
   requeue(part: OwnedPartition, entry: WindowEntry): void {
     this.unlock(part, entry);
     if (!part.window.alive || entry.status === 'done') return;
-    entry.status = 'waiting';
+    part.window.requeue(entry);
     let index = part.waiting.findIndex((other) => other.offset > entry.offset);
     if (index < 0) index = part.waiting.length;
     part.waiting.splice(index, 0, entry);

@@ -3,7 +3,7 @@
  * envelope (or, for dead letters, the bytes exactly as received); these carry transport facts.
  */
 export const HEADER = {
-  /** Deliveries so far when the record was written (a requeue or delayed redelivery), decimal. */
+  /** `deliveryCount` before the record was written (a delayed requeue keeps it: the next delivery reads it plus one), decimal. */
   deliveryCount: 'tq-delivery-count',
   /** Delay topics: epoch ms at which the record is due, decimal. */
   dueAt: 'tq-due-at',

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@tq/core';
+import { ConfigurationError, maskCredentials } from '@tq/core';
 
 /** Where and how to connect, from a `redis://` or `rediss://` URL. */
 export interface RedisUrl {
@@ -36,8 +36,11 @@ export function parseRedisUrl(spec: string | URL): RedisUrl {
     }
     try {
       url = new URL(spec);
-    } catch (cause) {
-      throw new ConfigurationError(`'${spec}' is not a Redis URL; expected e.g. redis://localhost:6379/0`, { cause });
+    } catch {
+      // No `cause`: Node's URL error carries the whole input, password included.
+      throw new ConfigurationError(
+        `'${maskCredentials(spec)}' is not a Redis URL; expected e.g. redis://localhost:6379/0 (percent-encode any # / ? @ in the password)`,
+      );
     }
   } else {
     url = spec;

@@ -1,8 +1,11 @@
-import { BrokerConnectionError, ConfigurationError, type Logger, TqError } from '@tq/core';
+import type { ConnectionOptions } from 'node:tls';
+import { BrokerConnectionError, ConfigurationError, type Logger, TqError, tlsFailure } from '@tq/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { connectNamingTlsMismatch, type RedisTarget } from './connect-naming-tls-mismatch.js';
 import { ConnectionWatch } from './connection-watch.js';
-import { parseRedisUrl } from './parse-redis-url.js';
+import { parseRedisUrl, type RedisUrl } from './parse-redis-url.js';
 import { preloadScripts, type RedisClient } from './redis-script.js';
+import { redisTlsOptions } from './redis-tls-options.js';
 
 /** How a broker or backend reaches Redis: a URL (tq creates and closes the clients) or a client of yours. */
 export interface RedisConnectionConfig {
@@ -18,6 +21,15 @@ export interface RedisConnectionConfig {
   client?: RedisClient;
   /** Extra ioredis options for the clients tq creates from `url`. */
   redisOptions?: RedisOptions;
+  /**
+   * TLS settings of the clients tq creates from a `rediss://` URL (refused with `redis://`): `ca`
+   * (PEM of the CA that signed the server's certificate, when it is not a public one), `cert` and
+   * `key` (a client certificate, for servers that ask for one), `servername`, `rejectUnauthorized`
+   * (`false` skips verification: never in production). Wins over the URL's `ssl_ca_certs`,
+   * `ssl_certfile`, `ssl_keyfile` and `ssl_cert_reqs` (redis-py's and Celery's names). Default: the
+   * URL's, else Node's public CAs and full verification.
+   */
+  tls?: ConnectionOptions;
   /**
    * Where connection loss, reconnects and background errors are logged (pass your app's
    * `app.logger`; a URL given to `createApp` gets it by itself). Default `defaultLogger()`.
@@ -42,6 +54,10 @@ export class RedisConnection {
   private userWatch: ConnectionWatch | undefined;
   /** Last connection error seen on any of our clients (for `health()`). */
   lastError: Error | undefined;
+  /** The parsed URL of clients tq creates (undefined for a client passed in). */
+  private readonly url: RedisUrl | undefined;
+  /** TLS options of clients tq creates; undefined for `redis://`. */
+  private readonly tls: ConnectionOptions | undefined;
 
   constructor(
     private readonly config: RedisConnectionConfig,
@@ -58,6 +74,8 @@ export class RedisConnection {
       this.cluster = url.cluster;
       this.db = url.db;
       this.address = url.nodes.map((node) => `${node.host}:${node.port}`).join(',');
+      this.url = url;
+      this.tls = redisTlsOptions(url.params, url.tls, config.tls);
     }
   }
 
@@ -72,7 +90,7 @@ export class RedisConnection {
       );
     });
     try {
-      if (client.status === 'wait') await client.connect();
+      if (client.status === 'wait') await (this.target ? connectNamingTlsMismatch(client, this.target) : client.connect());
       else if (client.status !== 'ready')
         await new Promise<void>((resolve, reject) => {
           client.once('ready', resolve);
@@ -88,7 +106,10 @@ export class RedisConnection {
         client.disconnect();
       }
       if (TqError.is(error)) throw error;
-      throw new BrokerConnectionError(`Cannot connect to Redis at ${this.address}: ${(error as Error).message}`, { cause: error });
+      throw (
+        tlsFailure(error, this.address, TLS_ADVICE) ??
+        new BrokerConnectionError(`Cannot connect to Redis at ${this.address}: ${(error as Error).message}`, { cause: error })
+      );
     }
     if (this.config.client) this.userWatch = watch;
     else this.owned.set(client, watch);
@@ -151,12 +172,19 @@ export class RedisConnection {
     return this.client?.status ?? 'closed';
   }
 
+  /** The first seed, for naming a scheme that does not match its port (clients tq creates only). */
+  private get target(): RedisTarget | undefined {
+    const node = this.url?.nodes[0];
+    if (!this.url || !node || this.config.client) return undefined;
+    return { host: node.host, port: node.port, tls: this.url.tls, address: this.address };
+  }
+
   private create(): RedisClient {
-    const url = parseRedisUrl(this.config.url ?? 'redis://127.0.0.1:6379/0');
+    const url = this.url ?? parseRedisUrl(this.config.url ?? 'redis://127.0.0.1:6379/0');
     const common: RedisOptions = {
       username: url.username,
       password: url.password,
-      ...(url.tls ? { tls: {} } : {}),
+      ...(this.tls ? { tls: this.tls } : {}),
       lazyConnect: true,
       // Commands issued in the same tick go out in one write: publishes, acks and claims batch for free.
       enableAutoPipelining: true,
@@ -176,7 +204,12 @@ export class RedisConnection {
   }
 }
 
-/** A cluster client opens node connections on first use; open them now, not on the first publish. */
+/** What a TLS handshake failure's message tells a Redis user to do. */
+const TLS_ADVICE = {
+  trust: "pass the CA with the 'tls: { ca }' option or the URL's ?ssl_ca_certs=/path/to/ca.pem",
+  plain: 'Use redis:// for a plain-text port.',
+};
+
 /**
  * ioredis carries on in database 0 when its SELECT fails, so a URL naming a database the server
  * does not have (`redis://host/99`) would silently share db 0 with others: refuse it instead.
@@ -193,6 +226,7 @@ async function checkDatabase(client: RedisClient, db: number, address: string): 
   }
 }
 
+/** A cluster client opens node connections on first use; open them now, not on the first publish. */
 async function warmUp(client: RedisClient): Promise<void> {
   if (client instanceof Cluster) await Promise.all(client.nodes('master').map((node) => node.ping()));
 }

@@ -6,8 +6,9 @@ import type { RedisPubSub } from './redis-pub-sub.js';
 const NEWLINE = 0x0a;
 
 /**
- * The app's reply channel: workers publish the record of every task this app sent there too
- * (set-result.lua, by the message's `reply_to`). It is subscribed once, at the first watch, and
+ * The app's reply channel: workers publish the record of every task this app sent there too, up
+ * to 64 KiB (set-result.lua, by the message's `reply_to`; a bigger one comes on the key's channel
+ * only). It is subscribed once, at the first watch, and
  * kept, so a result is pushed to a caller without a SUBSCRIBE per task racing the worker.
  * Records of tasks nobody watches are dropped without being parsed.
  */

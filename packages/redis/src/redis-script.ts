@@ -97,5 +97,7 @@ export const scripts = {
   size: new RedisScript('size'),
   purge: new RedisScript('purge'),
   setResult: new RedisScript('set-result'),
+  releaseClaim: new RedisScript('release-claim'),
   addChordPart: new RedisScript('add-chord-part'),
+  beatWrite: new RedisScript('beat-write'),
 };

@@ -1,17 +1,19 @@
 import { checkUrlParams, numberParam, type TransportModule } from '@tq/core';
 import { RedisBroker } from './redis-broker.js';
 import { RedisResultBackend } from './redis-result-backend.js';
+import { TLS_PARAMS } from './redis-tls-options.js';
 
 /**
  * `redis://` and `rediss://` for `createApp({ broker, backend })`. Options ride in the query
  * string: broker `keyPrefix`, `visibilityTimeoutMs`, `maxMessageBytes`, `pollIntervalMs`,
  * `claimBatchSize`, `deadLetterLimit`; backend `keyPrefix`, `expiresMs`; both `cluster=true`
- * (more seeds with `nodes=h2:p2,h3:p3`). Both log through the app's logger (`context.logger`).
+ * (more seeds with `nodes=h2:p2,h3:p3`) and, for `rediss://`, `ssl_ca_certs`, `ssl_certfile`,
+ * `ssl_keyfile`, `ssl_cert_reqs` (as in Celery). Both log through the app's logger (`context.logger`).
  */
-/** Where the cluster is: read by `parseRedisUrl` for both. */
-const CLUSTER_PARAMS = ['cluster', 'nodes'];
+/** Where the cluster is (read by `parseRedisUrl`) and how TLS verifies (`rediss://`): for both. */
+const CONNECTION_PARAMS = ['cluster', 'nodes', ...TLS_PARAMS];
 const BROKER_PARAMS = [
-  ...CLUSTER_PARAMS,
+  ...CONNECTION_PARAMS,
   'keyPrefix',
   'visibilityTimeoutMs',
   'maxMessageBytes',
@@ -19,7 +21,7 @@ const BROKER_PARAMS = [
   'claimBatchSize',
   'deadLetterLimit',
 ];
-const BACKEND_PARAMS = [...CLUSTER_PARAMS, 'keyPrefix', 'expiresMs'];
+const BACKEND_PARAMS = [...CONNECTION_PARAMS, 'keyPrefix', 'expiresMs'];
 
 export const transport: TransportModule = {
   schemes: ['redis', 'rediss'],

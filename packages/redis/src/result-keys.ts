@@ -1,6 +1,6 @@
 /**
  * Names of Celery's Redis result backend keys (spec §6.1). In cluster mode the group id is wrapped
- * in a hash tag so a chord's `.j`, `.s` and `.t` share a slot (Celery has no cluster support, so
+ * in a hash tag so a chord's keys (`.j`, `.s`, `.t`, `.d`, `.c`) share a slot (Celery has no cluster support, so
  * nothing reads the untagged names there).
  */
 export class ResultKeys {
@@ -29,14 +29,30 @@ export class ResultKeys {
     return `${this.prefix}_tq.revoked`;
   }
 
+  /**
+   * tq's schedules: the entries hash and the due index (`_tq.beat.entries`, `_tq.beat.due`), one
+   * hash tag so a script can write both in a cluster.
+   */
+  schedules(): [entries: string, due: string] {
+    return [`${this.prefix}{_tq.beat}.entries`, `${this.prefix}{_tq.beat}.due`];
+  }
+
+  /** The claim of one tick of schedule `name`: `_tq.beat.claim.<name>@<tick ms>`. */
+  tickClaim(name: string, tickMs: number): string {
+    return `${this.prefix}_tq.beat.claim.${name}@${tickMs}`;
+  }
+
   /** `celery-taskset-meta-<gid>`: a saved group. */
   group(groupId: string): string {
     return `${this.prefix}celery-taskset-meta-${groupId}`;
   }
 
-  /** The chord's join set `.j`, size `.s`, extra count `.t` and tq's seen-ids record `.tq`. */
-  chord(groupId: string): [j: string, s: string, t: string, tq: string] {
+  /**
+   * The chord's join set `.j`, size `.s`, extra count `.t`, and Celery 5.7's recorded-parts set `.d`
+   * and dispatch claim `.c` (ADR 22), in the order `add-chord-part.lua` takes them.
+   */
+  chord(groupId: string): [j: string, s: string, t: string, d: string, c: string] {
     const base = this.group(this.cluster ? `{${groupId}}` : groupId);
-    return [`${base}.j`, `${base}.s`, `${base}.t`, `${base}.tq`];
+    return [`${base}.j`, `${base}.s`, `${base}.t`, `${base}.d`, `${base}.c`];
   }
 }

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import { ConfigurationError, type Logger } from '@tq/core';
 
@@ -14,6 +15,15 @@ export interface SqsBrokerConfig {
    * files, then container or instance metadata): pass credentials explicitly for local servers.
    */
   clientConfig?: SQSClientConfig;
+  /**
+   * TLS settings of the client tq creates, for an https endpoint whose certificate is not from a
+   * public CA (an SQS-compatible server behind your own CA): `ca` (PEM), `cert` and `key` (a client
+   * certificate), `servername`, `rejectUnauthorized` (`false` skips verification: never in
+   * production). URL: `tlsCaFile`, `tlsCertFile`, `tlsKeyFile` (PEM paths; they imply https). A
+   * certificate that does not verify fails the first call with a `ConfigurationError` naming the
+   * cause. Not with `clientConfig.requestHandler` (it makes one). Default: Node's public CAs.
+   */
+  tls?: ConnectionOptions;
   /**
    * Every queue is a FIFO queue (SQS name ending in `.fifo`, appended when missing): per-key
    * ordering by `orderingKey` (MessageGroupId) and deduplication by task id, but no per-message

@@ -6,7 +6,7 @@ import {
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import {
   type Broker,
@@ -23,6 +23,7 @@ import {
   type TaskMessage,
 } from '@tq/core';
 import { Batcher } from './batcher.js';
+import { createSqsClient } from './create-sqs-client.js';
 import { type OutgoingSqsMessage, sqsId, sqsText, stringAttributes } from './outgoing.js';
 import { encodeSqsBody, rawSqsBody, unwrapBase64 } from './sqs-body.js';
 import { type ResolvedSqsBrokerConfig, resolveConfig, type SqsBrokerConfig } from './sqs-broker-config.js';
@@ -90,6 +91,8 @@ export class SqsBroker implements Broker {
       broadcast: false,
       batchPublish: true,
       maxMessageBytes: this.settings.maxMessageBytes,
+      // FIFO: a requeue changes the visibility (a re-send would lose the group's order), and SQS counts that receive.
+      requeueCountsAsDelivery: fifo,
     };
     this.queues = new SqsQueues(() => this.sqs, this.settings);
     this.sends = new Batcher({
@@ -121,7 +124,7 @@ export class SqsBroker implements Broker {
 
   /** The client: the user's, or one tq creates on first use (SQS has no connection to open). */
   private get sqs(): SQSClient {
-    this.client ??= this.config.client ?? new SQSClient(this.config.clientConfig ?? {});
+    this.client ??= this.config.client ?? createSqsClient(this.config);
     return this.client;
   }
 
@@ -345,9 +348,9 @@ export class SqsBroker implements Broker {
     }
   }
 
-  /** A delayed nack on a standard queue: the same body again with DelaySeconds, then this copy deleted. */
+  /** A requeue on a standard queue: the same body again (with DelaySeconds), then this copy deleted. */
   private async resend(delivery: SqsDelivery, delaySeconds: number): Promise<void> {
-    const offset = String(delivery.deliveryCount);
+    const offset = String(delivery.deliveryCount - 1);
     const attributes = { [DELIVERY_OFFSET_ATTRIBUTE]: { DataType: 'Number', StringValue: offset } };
     const bytes = Buffer.byteLength(delivery.body) + DELIVERY_OFFSET_ATTRIBUTE.length + 'Number'.length + offset.length;
     await this.sends.add(delivery.url, { body: delivery.body, bytes, delaySeconds, attributes });

@@ -134,7 +134,8 @@ export class SqsConsumer implements Subscription, RequeueListener {
         if (this.closed || isAbort(error)) return;
         if (isQueueMissing(error)) this.context.forgetUrl(queue);
         this.context.onError(sqsError(`ReceiveMessage(${queue.sqsName})`, error));
-        backoffMs = Math.min(5000, Math.max(100, backoffMs * 2));
+        // Capped at 2 s: after an outage the queue is read again within about 2 s of SQS answering.
+        backoffMs = Math.min(2000, Math.max(100, backoffMs * 2));
         await sleep(backoffMs);
         continue;
       }
@@ -226,9 +227,20 @@ export class SqsConsumer implements Subscription, RequeueListener {
     return 0;
   }
 
+  /**
+   * Give back messages no handler got. On a standard queue each is re-sent like a requeue, so it
+   * keeps its delivery count (a poll that returns while the consumer closes would otherwise add a
+   * receive); FIFO queues keep their group's order with visibility 0, and SQS counts that receive.
+   */
   private releaseAll(deliveries: readonly SqsDelivery[]): void {
     const byUrl = new Map<string, string[]>();
-    for (const d of deliveries) byUrl.set(d.url, [...(byUrl.get(d.url) ?? []), d.receiptHandle]);
+    for (const d of deliveries) {
+      if (!d.info.fifo) {
+        d.nack().catch((error: unknown) => this.context.onError(sqsError('releasing a message', error)));
+        continue;
+      }
+      byUrl.set(d.url, [...(byUrl.get(d.url) ?? []), d.receiptHandle]);
+    }
     for (const [url, handles] of byUrl) {
       this.context.release(url, handles).catch((error: unknown) => this.context.onError(sqsError('releasing messages', error)));
     }

@@ -4,7 +4,11 @@ import { decodeSqsBody } from './sqs-body.js';
 import { MAX_VISIBILITY_SECONDS } from './sqs-broker-config.js';
 import type { QueueInfo } from './sqs-queues.js';
 
-/** Message attribute carrying deliveries before a delayed nack re-sent the message (so `deliveryCount` goes on counting). */
+/**
+ * Message attribute carrying `deliveryCount` less one when a requeue re-sent the message: SQS counts
+ * every receive (`ApproximateReceiveCount`), and a deliberate return must not count (see
+ * `Delivery.deliveryCount`), so the copy starts SQS's count afresh on top of it.
+ */
 export const DELIVERY_OFFSET_ATTRIBUTE = 'tq-delivery-offset';
 
 /** How a delivery was settled. `requeue` puts it back; the others take it off the queue. */
@@ -15,7 +19,7 @@ export interface DeliveryOperations {
   readonly maxDelayMs: number;
   deleteMessage(url: string, receiptHandle: string): Promise<void>;
   changeVisibility(url: string, receiptHandle: string, seconds: number): Promise<void>;
-  /** Send the same body again with a delay, then delete this copy (a delayed nack that does not count as a receive). */
+  /** Send the same body again (delayed by `delaySeconds`, maybe 0), then delete this copy: a requeue that does not count as a receive. */
   resend(delivery: SqsDelivery, delaySeconds: number): Promise<void>;
   deadLetter(delivery: SqsDelivery, reason: string): Promise<void>;
 }
@@ -83,10 +87,11 @@ export class SqsDelivery implements Delivery {
     if (!requeue) return this.operations.deleteMessage(this.url, this.receiptHandle);
     const delayMs = Math.max(0, options.delayMs ?? 0);
     const seconds = Math.ceil(delayMs / 1000);
-    // Standard queues: a delayed nack re-sends with DelaySeconds, so hops of a long eta do not count
-    // as receives (a RedrivePolicy would dead-letter them). FIFO queues have no per-message delay,
-    // and a re-send would lose the message's place in its group: they change the visibility.
-    if (seconds > 0 && !this.info.fifo && delayMs <= this.operations.maxDelayMs) return this.operations.resend(this, seconds);
+    // Standard queues: a requeue re-sends (with DelaySeconds when delayed), so hops of a long eta and
+    // shutdowns do not count as receives (a RedrivePolicy would dead-letter them, and so would
+    // maxDeliveries). FIFO queues have no per-message delay, and a re-send would lose the message's
+    // place in its group: they change the visibility, and SQS counts that receive.
+    if (!this.info.fifo && delayMs <= this.operations.maxDelayMs) return this.operations.resend(this, seconds);
     this.listener?.requeued(this);
     return this.operations.changeVisibility(this.url, this.receiptHandle, Math.min(seconds, MAX_VISIBILITY_SECONDS));
   }

@@ -1,5 +1,5 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { ConfigurationError, checkUrlParams, numberParam, type TransportModule } from '@tq/core';
+import { ConfigurationError, checkUrlParams, numberParam, readTlsFile, type TransportModule } from '@tq/core';
 import { SqsBroker } from './sqs-broker.js';
 import type { SqsBrokerConfig } from './sqs-broker-config.js';
 
@@ -10,7 +10,8 @@ import type { SqsBrokerConfig } from './sqs-broker-config.js';
  * - `sqs://?region=eu-west-1` — AWS in that region.
  * - `sqs://KEY:SECRET@127.0.0.1:9324?region=us-east-1` — an SQS-compatible server at
  *   `http://127.0.0.1:9324` (https with `?tls=true`, and for `*.amazonaws.com` hosts) with explicit
- *   credentials (URL-encode the secret). Without them the default chain is used.
+ *   credentials (URL-encode the secret). Without them the default chain is used. A private CA
+ *   (and client certificate) for https: `tlsCaFile` (`tlsCertFile`, `tlsKeyFile`), PEM paths.
  *
  * Query parameters: `region`, `fifo=true`, `queueNamePrefix`, `visibilityTimeout` (seconds, as
  * kombu) or `visibilityTimeoutMs`, `waitTimeSeconds`, `maxMessageBytes`, `maxReceiveCount`
@@ -36,13 +37,18 @@ export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
     'deadLetterSuffix',
     'base64',
     'createQueues',
+    'tlsCaFile',
+    'tlsCertFile',
+    'tlsKeyFile',
   ]);
+  const tlsFiles = { ca: readTlsFile(url, 'tlsCaFile'), cert: readTlsFile(url, 'tlsCertFile'), key: readTlsFile(url, 'tlsKeyFile') };
+  const tlsOptions = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined));
   const params = url.searchParams;
   const clientConfig: SQSClientConfig = {};
   const region = params.get('region');
   if (region) clientConfig.region = region;
   if (url.hostname) {
-    const tls = params.get('tls') === 'true' || url.hostname.endsWith('.amazonaws.com');
+    const tls = params.get('tls') === 'true' || url.hostname.endsWith('.amazonaws.com') || Object.keys(tlsOptions).length > 0;
     clientConfig.endpoint = `${tls ? 'https' : 'http'}://${url.host}${url.pathname === '/' ? '' : url.pathname}`;
     // An SQS-compatible server needs some region to sign with; AWS endpoints imply theirs.
     clientConfig.region ??= 'us-east-1';
@@ -51,7 +57,7 @@ export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
     if (!url.password) throw new ConfigurationError('sqs:// URL: credentials need both parts, sqs://ACCESS_KEY_ID:SECRET_ACCESS_KEY@host');
     clientConfig.credentials = { accessKeyId: decodeURIComponent(url.username), secretAccessKey: decodeURIComponent(url.password) };
   }
-  const config: SqsBrokerConfig = { clientConfig };
+  const config: SqsBrokerConfig = { clientConfig, ...(Object.keys(tlsOptions).length > 0 ? { tls: tlsOptions } : {}) };
   const visibilitySeconds = numberParam(url, 'visibilityTimeout');
   const deadLetterSuffix = params.get('deadLetterSuffix');
   const maxReceiveCount = numberParam(url, 'maxReceiveCount');

@@ -60,8 +60,9 @@ describe('sqs:// URLs', () => {
       broadcast: false,
       batchPublish: true,
       maxMessageBytes: 141_312,
+      requeueCountsAsDelivery: false,
     });
-    expect(new SqsBroker({ fifo: true }).capabilities).toMatchObject({ delay: false, ordering: 'per-key' });
+    expect(new SqsBroker({ fifo: true }).capabilities).toMatchObject({ delay: false, ordering: 'per-key', requeueCountsAsDelivery: true });
     expect(new SqsBroker({ fifo: true, maxDelayMs: 60_000 }).capabilities.delay).toBe(false);
     expect(new SqsBroker({ base64: false }).capabilities.maxMessageBytes).toBe(190_464);
   });

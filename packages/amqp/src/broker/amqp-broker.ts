@@ -211,6 +211,17 @@ export class AmqpBroker implements Broker, DeliveryOps {
     }
   }
 
+  /** @internal DeliveryOps: a requeue that keeps tq's count is a confirmed copy at the back of the queue. */
+  async requeue(queue: string, message: ConsumeMessage, deliveries: number): Promise<void> {
+    await this.topology.queue(queue);
+    await this.publisher.publish({
+      exchange: '',
+      routingKey: queue,
+      content: message.content,
+      options: copyOptions(message.properties, { [TQ_DELIVERY_COUNT]: deliveries }),
+    });
+  }
+
   /** @internal DeliveryOps: a delayed requeue is a confirmed copy on the ladder. */
   async requeueDelayed(queue: string, message: ConsumeMessage, delayMs: number, deliveries: number): Promise<void> {
     await this.topology.ladder(queue);

@@ -15,9 +15,12 @@ export interface DeliverySource {
 /**
  * One AMQP delivery. `ack`/`nack` go to the channel it arrived on; if that channel is gone,
  * RabbitMQ has already requeued the message, so settling is a no-op (at-least-once), never an
- * "unknown delivery tag" error that would close the new channel. A delayed nack and a dead letter
- * publish a copy (confirmed) and only then ack the original: a crash in between duplicates, never
- * loses. If that publish fails the original is requeued and the error thrown.
+ * "unknown delivery tag" error that would close the new channel. A requeue (delayed or not) and a
+ * dead letter publish a copy (confirmed) and only then ack the original: a crash in between
+ * duplicates, never loses. If that publish fails the original is requeued and the error thrown.
+ * The copy of a requeue carries this delivery's count less one in `x-tq-delivery-count`: RabbitMQ
+ * would count a `basic.nack` requeue as a redelivery (quorum queues' `x-delivery-count`, classic
+ * queues' `redelivered`), and a deliberate return must not count (see `Delivery.deliveryCount`).
  */
 export class AmqpDelivery implements Delivery {
   readonly queue: string;
@@ -44,11 +47,13 @@ export class AmqpDelivery implements Delivery {
 
   async nack(options: NackOptions = {}): Promise<void> {
     if (!this.settle()) return;
+    if (options.requeue === false) return this.whenLive((channel) => channel.nack(this.amqp, false, false));
     const delayMs = options.delayMs ?? 0;
-    if (options.requeue !== false && delayMs > 0) {
-      return this.replace(() => this.source.ops.requeueDelayed(this.queue, this.amqp, delayMs, this.deliveryCount));
-    }
-    this.whenLive((channel) => channel.nack(this.amqp, false, options.requeue !== false));
+    const before = this.deliveryCount - 1;
+    if (delayMs > 0) return this.replace(() => this.source.ops.requeueDelayed(this.queue, this.amqp, delayMs, before));
+    // Its channel is gone: RabbitMQ has put it back already (counted as a lost delivery).
+    if (!this.source.isLive(this.source.channel)) return;
+    return this.replace(() => this.source.ops.requeue(this.queue, this.amqp, before));
   }
 
   async deadLetter(reason: string): Promise<void> {

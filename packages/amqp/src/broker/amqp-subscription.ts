@@ -5,7 +5,7 @@ import { ResilientChannel } from '../connection/resilient-channel.js';
 import { decodeMessage } from '../message/decode-message.js';
 import type { Topology } from '../topology/topology.js';
 import { AmqpDelivery, type DeliverySource } from './amqp-delivery.js';
-import { deliveryCount } from './delivery-count.js';
+import { deliveryCount, needsCountStamp } from './delivery-count.js';
 import type { DeliveryOps } from './delivery-ops.js';
 
 /** basic.qos counts in 16 bits; a larger prefetch is kept by the local count alone. */
@@ -111,6 +111,15 @@ export class AmqpSubscription implements Subscription {
       this.giveBack(source, message);
       return;
     }
+    if (needsCountStamp(message.fields, message.properties)) {
+      void this.stamp(source, message);
+      return;
+    }
+    this.admit(source, message);
+  }
+
+  /** Hand it to the handler now, or hold it while `prefetch` handlers run. */
+  private admit(source: DeliverySource, message: ConsumeMessage): void {
     if (this.running >= this.config.prefetch) {
       this.waiting.push([source, message]);
       return;
@@ -137,6 +146,27 @@ export class AmqpSubscription implements Subscription {
     while (next && !next[0].isLive(next[0].channel)) next = this.waiting.shift();
     if (next && !this.closed) this.dispatch(...next);
     else if (this.closed && this.running === 0) void this.shutDown();
+  }
+
+  /**
+   * A classic-queue redelivery: re-publish it as a confirmed copy carrying its delivery count, then
+   * ack the original; the copy is what a handler gets. Without this, every later loss would read
+   * the same count and `maxDeliveries` could never stop a task that kills its worker. If the copy
+   * cannot be published the message is handed out as it is (its count then a lower bound).
+   */
+  private async stamp(source: DeliverySource, message: ConsumeMessage): Promise<void> {
+    try {
+      await this.ops.requeue(source.queue, message, deliveryCount(message.fields, message.properties) - 1);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, queue: source.queue },
+        'could not re-publish a redelivered message with its count; handing it out as it is',
+      );
+      if (this.closed) this.giveBack(source, message);
+      else this.admit(source, message);
+      return;
+    }
+    if (source.isLive(source.channel)) source.channel.ack(message);
   }
 
   private giveBack(source: DeliverySource, message: ConsumeMessage): void {

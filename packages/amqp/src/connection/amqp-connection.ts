@@ -1,10 +1,12 @@
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Backoff, BrokerConnectionError, ConfigurationError, type Logger } from '@tq/core';
+import type { ConnectionOptions } from 'node:tls';
+import { Backoff, BrokerConnectionError, ConfigurationError, type Logger, tlsFailure } from '@tq/core';
 import { type ChannelModel, connect } from 'amqplib';
+import { amqpTlsOf } from '../amqp-tls-options.js';
 
-/** Where the connection comes from: a URL tq dials (and redials), or the user's own connection. */
-export type ConnectionSource = { url: string } | { connection: ChannelModel };
+/** Where the connection comes from: a URL tq dials (and redials, with `tls` for `amqps://`), or the user's own connection. */
+export type ConnectionSource = { url: string; tls?: ConnectionOptions | undefined } | { connection: ChannelModel };
 
 /** Events of an {@link AmqpConnection}. */
 export interface AmqpConnectionEvents {
@@ -12,9 +14,13 @@ export interface AmqpConnectionEvents {
   reconnected: [ChannelModel];
 }
 
-/** Delays between attempts to get a connection or channel back: 100 ms doubling to 5 s. */
+/**
+ * Delays between attempts to get a connection or channel back: 100 ms doubling to 2 s. The cap
+ * bounds how long consumers stay idle after RabbitMQ is back (the chaos suite holds them to 5 s
+ * after a restart); a refused connect every 2 s costs a down broker nothing.
+ */
 export function reconnectBackoff(): Backoff {
-  return new Backoff(100, 5_000);
+  return new Backoff(100, 2_000);
 }
 
 /**
@@ -24,12 +30,12 @@ export function reconnectBackoff(): Backoff {
 export function connectionOf(
   owner: string,
   what: string,
-  config: { url?: string; connection?: ChannelModel },
+  config: { url?: string; connection?: ChannelModel; tls?: ConnectionOptions },
   logger: Logger,
 ): AmqpConnection {
   const { url, connection } = config;
   if (url !== undefined && connection === undefined)
-    return new AmqpConnection({ url }, logger, `${what} at ${describeUrl(url)}`, describeUrl(url));
+    return new AmqpConnection(amqpTlsOf(url, config.tls), logger, `${what} at ${describeUrl(url)}`, describeUrl(url));
   if (connection !== undefined && url === undefined) return new AmqpConnection({ connection }, logger, `${what} (connection passed in)`);
   throw new ConfigurationError(
     `${owner} needs exactly one of 'url' (amqp://user:pass@host:5672/vhost) or 'connection' (your amqplib connection)`,
@@ -55,6 +61,12 @@ function refusal(description: string, url: string, cause: unknown): Configuratio
   }
   return undefined;
 }
+
+/** What a TLS handshake failure's message tells an AMQP user to do. */
+const TLS_ADVICE = {
+  trust: "pass the CA with the 'tls: { ca }' option or the URL's ?cacertfile=/path/to/ca.pem",
+  plain: 'Use amqp:// for a plain-text port.',
+};
 
 /** The vhost an AMQP URL names: the path, `/` when empty (`amqp://host//` is `/` too). */
 function vhostOf(url: string): string {
@@ -139,9 +151,10 @@ export class AmqpConnection extends EventEmitter<AmqpConnectionEvents> {
     }
     let model: ChannelModel;
     try {
-      model = await connect(this.source.url);
+      model = await connect(this.source.url, this.source.tls);
     } catch (cause) {
       throw (
+        tlsFailure(cause, this.address ?? this.description, TLS_ADVICE) ??
         refusal(this.description, this.source.url, cause) ??
         new BrokerConnectionError(`Cannot connect to ${this.description}: ${(cause as Error).message}`, { cause })
       );

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from '@tq/core';
 import type { ChannelModel } from 'amqplib';
 
@@ -7,6 +8,8 @@ export interface RpcResultBackendConfig {
   url?: string;
   /** Your own amqplib connection; tq never closes it. */
   connection?: ChannelModel;
+  /** TLS settings for an `amqps://` `url` (`ca`, `cert`, `key`, `servername`, ...), as `AmqpBrokerConfig.tls`. Default none. */
+  tls?: ConnectionOptions;
   /**
    * This process's reply queue: the `reply_to` its task messages carry (Celery's oid). Must be
    * the app's `replyTo`; `connect({ replyTo })` sets it when the app connects the backend.

@@ -47,6 +47,9 @@ export class RpcResultBackend implements ResultBackend {
     shared: false,
     // Replies reach only their caller: nothing a later worker could read a revoke from.
     revokes: false,
+    // No record another sender could check: a duplicate send cannot be told from a first one.
+    claims: false,
+    schedules: false,
   };
   private replyQueue: string;
   private readonly connection: AmqpConnection;

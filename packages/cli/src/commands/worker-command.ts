@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { banner } from '../banner.js';
 import { loadApp } from '../load-app.js';
+import { positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
 
 /** `tq worker --app <module> --queues a,b --concurrency N`: run a worker until SIGTERM/SIGINT. */
@@ -12,8 +13,16 @@ export function workerCommand(): Command {
     .option('-c, --concurrency <n>', 'tasks running at once', positiveInt, 10)
     .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 4)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
+    .option('-B, --beat', "also send the app's periodic tasks (safe in every replica: each tick is sent once)")
     .action(
-      async (options: { app: string; queues?: string[]; concurrency: number; prefetchMultiplier: number; shutdownTimeout: number }) => {
+      async (options: {
+        app: string;
+        queues?: string[];
+        concurrency: number;
+        prefetchMultiplier: number;
+        shutdownTimeout: number;
+        beat?: boolean;
+      }) => {
         const app = await loadApp(options.app);
         const worker = app.worker({
           queues: options.queues,
@@ -21,6 +30,7 @@ export function workerCommand(): Command {
           prefetchMultiplier: options.prefetchMultiplier,
           shutdownTimeoutMs: options.shutdownTimeout,
         });
+        const beat = options.beat ? app.beat() : undefined;
         process.stderr.write(banner(app, worker));
         let stopping = false;
         const stop = async (signal: string) => {
@@ -31,6 +41,7 @@ export function workerCommand(): Command {
           }
           stopping = true;
           process.stderr.write(`${signal}: warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)\n`);
+          await beat?.close();
           await worker.close();
           await app.close();
           process.stderr.write('worker stopped\n');
@@ -40,7 +51,8 @@ export function workerCommand(): Command {
         process.on('SIGINT', () => void stop('SIGINT'));
         const say = (line: string) => process.stderr.write(line);
         if (!(await startWithRetry(worker, app.describe().broker, say, () => stopping))) return;
-        process.stderr.write(`ready: consuming ${worker.queues.join(', ')}\n`);
+        if (beat && !(await startWithRetry(beat, app.describe().backend, say, () => stopping))) return;
+        process.stderr.write(`ready: consuming ${worker.queues.join(', ')}${beat ? ', sending periodic tasks' : ''}\n`);
       },
     );
 }
@@ -50,10 +62,4 @@ function list(value: string): string[] {
     .split(',')
     .map((q) => q.trim())
     .filter(Boolean);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }

@@ -47,6 +47,11 @@ export class BackendKit {
   }
 }
 
+/** A claim's PENDING record as core writes it (`applyAsync` with `deduplicate`). */
+export function pendingMeta(taskId: string): ResultMeta {
+  return { status: 'PENDING', result: null, traceback: null, children: [], date_done: null, name: 'tq.conformance.echo', task_id: taskId };
+}
+
 /** A SUCCESS record as core writes it. */
 export function successMeta(taskId: string, result: unknown): ResultMeta {
   return {

@@ -5,7 +5,7 @@ import { testIf } from '../support/test-if.js';
 import { LOADED_MACHINE_SLACK_MS, reportMs } from '../support/timing.js';
 import { waitUntil } from '../support/wait-until.js';
 import type { BackendConformanceConfig } from './backend-conformance-config.js';
-import { BackendKit, successMeta } from './backend-kit.js';
+import { BackendKit, pendingMeta, successMeta } from './backend-kit.js';
 
 /** A push arrives within a few ms; a poll loop (Celery's is 1 s) mostly takes hundreds. */
 const PROMPT_PUSH_MS = 100 + LOADED_MACHINE_SLACK_MS;
@@ -20,10 +20,12 @@ export function backendTests(config: BackendConformanceConfig): void {
     // Core's runtime keeps the optional members exactly when the transport declares them...
     expect(backend.watch !== undefined).toBe(caps.watch);
     expect(backend.saveGroup !== undefined && backend.restoreGroup !== undefined).toBe(caps.groups);
+    expect(backend.claim !== undefined && backend.releaseClaim !== undefined).toBe(caps.claims);
     // ...and so does the transport's own object.
     const { transport } = backend;
     expect(transport.watch !== undefined).toBe(caps.watch);
     expect(transport.saveGroup !== undefined && transport.restoreGroup !== undefined).toBe(caps.groups);
+    expect(transport.claim !== undefined && transport.releaseClaim !== undefined).toBe(caps.claims);
     expect(transport.initChord !== undefined && transport.addChordPart !== undefined).toBe(caps.atomicCounters);
     // The chord counter is always callable through the runtime; without the capability it refuses clearly.
     if (!caps.atomicCounters) {
@@ -135,6 +137,51 @@ export function backendTests(config: BackendConformanceConfig): void {
     expect(await backend.restoreGroup?.(missing)).toBeUndefined();
   });
 
+  const withClaims = testIf(caps.claims, 'capabilities.claims');
+
+  withClaims('claim: 20 racing claims of one id, exactly one stores its PENDING record', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    // Two connections race, as two senders would.
+    const backends = [await kit.backend(), await kit.backend()];
+    const id = kit.id();
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => backends[i % 2]?.claim?.(id, { ...pendingMeta(id), name: `claimer ${i}` })),
+    );
+    expect(claims.filter((won) => won === true)).toHaveLength(1);
+    const winner = claims.indexOf(true);
+    expect(await backends[0]?.get(id)).toEqual({ ...pendingMeta(id), name: `claimer ${winner}` });
+  });
+
+  withClaims('claim: an id with any record is taken; releaseClaim deletes only a PENDING one', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const [claimed, running, done] = [kit.id('claimed'), kit.id('running'), kit.id('done')];
+    await backend.set(running, { ...successMeta(running, null), status: 'STARTED', date_done: null });
+    await backend.set(done, successMeta(done, 42));
+    expect(await backend.claim?.(running, pendingMeta(running))).toBe(false);
+    expect(await backend.claim?.(done, pendingMeta(done))).toBe(false);
+    // Released: claimable again. A worker's state is never released, the claim's own only.
+    expect(await backend.claim?.(claimed, pendingMeta(claimed))).toBe(true);
+    await backend.releaseClaim?.(claimed);
+    expect(await backend.get(claimed)).toBeUndefined();
+    expect(await backend.claim?.(claimed, pendingMeta(claimed))).toBe(true);
+    await backend.set(claimed, successMeta(claimed, 'ran'));
+    await backend.releaseClaim?.(claimed);
+    await backend.releaseClaim?.(done);
+    expect((await backend.get(claimed))?.result).toBe('ran');
+    expect((await backend.get(done))?.result).toBe(42);
+  });
+
+  testIf(caps.claims && caps.ttl, 'capabilities.claims and ttl')('claim: the claim expires with its ttlMs', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const id = kit.id();
+    expect(await backend.claim?.(id, pendingMeta(id), { ttlMs: 150 })).toBe(true);
+    expect(await backend.claim?.(id, pendingMeta(id))).toBe(false);
+    await sleep(400);
+    expect(await backend.claim?.(id, pendingMeta(id))).toBe(true);
+  });
+
   const withCounters = testIf(caps.atomicCounters, 'capabilities.atomicCounters');
 
   withCounters(
@@ -177,5 +224,33 @@ export function backendTests(config: BackendConformanceConfig): void {
     expect(await backend.addChordPart?.(chord, failed)).toEqual([part(0), part(1), failed]);
     // After completion nobody else gets the parts, duplicates included.
     expect(await backend.addChordPart?.(chord, failed)).toBeUndefined();
+  });
+
+  withCounters('chord counter: parts recorded before the size exists count once it does (Python order)', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const chord = kit.id('chord');
+    const part = (index: number, result: unknown = index): ChordPart => ({ index, taskId: `${chord}-${index}`, state: 'SUCCESS', result });
+    // Python writes the size just before it sends the last member: the others may finish first.
+    expect(await backend.addChordPart?.(chord, part(0))).toBeUndefined();
+    expect(await backend.addChordPart?.(chord, part(2))).toBeUndefined();
+    // A member recorded before the size, run again with another result, counts once (its first result).
+    expect(await backend.addChordPart?.(chord, part(0, 'second run'))).toBeUndefined();
+    await backend.initChord?.(chord, 3);
+    expect(await backend.addChordPart?.(chord, part(1))).toEqual([part(0), part(1), part(2)]);
+    expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
+  });
+
+  withCounters('chord counter: a duplicate completes a chord whose parts were all in before its size', async (context) => {
+    const kit = BackendKit.forTest(config, context);
+    const backend = await kit.backend();
+    const chord = kit.id('chord');
+    const part = (index: number): ChordPart => ({ index, taskId: `${chord}-${index}`, state: 'SUCCESS', result: index });
+    expect(await backend.addChordPart?.(chord, part(0))).toBeUndefined();
+    expect(await backend.addChordPart?.(chord, part(1))).toBeUndefined();
+    await backend.initChord?.(chord, 2);
+    // Nothing counts until a part arrives; a redelivered member is that part.
+    expect(await backend.addChordPart?.(chord, part(1))).toEqual([part(0), part(1)]);
+    expect(await backend.addChordPart?.(chord, part(0))).toBeUndefined();
   });
 }

@@ -34,6 +34,31 @@ export function reliabilityTests(config: BrokerConformanceConfig): void {
     expect(redelivered[0]?.deliveryCount).toBe(2);
   });
 
+  withVisibility('every delivery whose consumer dies adds one to deliveryCount: lost 3 times, the next reads 4', async (context) => {
+    const kit = BrokerKit.forTest(config, context);
+    const queue = kit.queue();
+    const message = sampleMessage();
+    const counts: number[] = [];
+    for (let lost = 1; lost <= 3; lost++) {
+      // A new bare broker each time: a new process that takes the message and dies holding it.
+      const dying = await kit.bare();
+      if (lost === 1) await dying.publish(queue, message);
+      const held: Delivery[] = [];
+      const subscription = await kit.consume(dying, [queue], async (delivery) => {
+        held.push(delivery);
+        await new Promise<never>(() => {});
+      });
+      await waitUntil(() => held.length === 1, `delivery ${lost}`, kit.visibilityTimeoutMs + 3000);
+      counts.push(held[0]?.deliveryCount ?? Number.NaN);
+      await subscription.close();
+    }
+    const survivor = await kit.broker();
+    const last = await kit.collect(survivor, [queue]);
+    await waitUntil(() => last.length === 1, 'the fourth delivery', kit.visibilityTimeoutMs + 3000);
+    expect(last[0]?.message?.headers.id).toBe(message.headers.id);
+    expect([...counts, last[0]?.deliveryCount]).toEqual([1, 2, 3, 4]);
+  });
+
   withVisibility('redelivers when its connection is force-closed without settling', async (context) => {
     const kit = BrokerKit.forTest(config, context);
     const [dying, survivor] = [await kit.broker(), await kit.broker()];

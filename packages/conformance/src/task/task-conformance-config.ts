@@ -12,6 +12,10 @@ export interface ResolvedCapabilities {
   priority: boolean;
   /** The broker parks rejected messages with `deadLetters(queue)`. */
   deadLetter: boolean;
+  /** A message whose consumer died unsettled comes back (`BrokerCapabilities.visibilityTimeout`). */
+  redelivers: boolean;
+  /** A requeue keeps the delivery count (false on SQS FIFO: see `BrokerCapabilities.requeueCountsAsDelivery`). */
+  requeueKeepsCount: boolean;
   /** The broker fans revokes out to running workers (`control`), so revoke can terminate. */
   broadcast: boolean;
   /** The result backend counts chord parts atomically, so `chord()` works. */
@@ -21,6 +25,8 @@ export interface ResolvedCapabilities {
    * broker has no broadcast, so workers read REVOKED from the shared backend for every task.
    */
   lateRevoke: boolean;
+  /** The result backend claims task ids atomically, so `applyAsync({ deduplicate: true })` works (refused otherwise). */
+  claims: boolean;
   /**
    * Puts bytes on a queue exactly as given (no encoding, no checks), for the poison-message tests
    * (skipped without it). From the transport's `publishRaw` hook, not a capability of its own.
@@ -54,9 +60,12 @@ export function resolveCapabilities(
     delay: broker.delay !== false,
     priority: broker.priority !== false,
     deadLetter: broker.deadLetter,
+    redelivers: broker.visibilityTimeout,
+    requeueKeepsCount: broker.requeueCountsAsDelivery !== true,
     broadcast: broker.broadcast,
     atomicCounters: backend.atomicCounters,
     lateRevoke: backend.revokes || (!broker.broadcast && backend.shared),
+    claims: backend.claims,
     ...(publishRaw ? { publishRaw } : {}),
   };
 }

@@ -2,12 +2,15 @@ import { describe } from 'vitest';
 import { callingTests } from './calling-tests.js';
 import { canvasFailureTests } from './canvas-failure-tests.js';
 import { canvasTests } from './canvas-tests.js';
+import { deduplicateTests } from './deduplicate-tests.js';
+import { deliveryLimitTests } from './delivery-limit-tests.js';
 import { eventTests } from './event-tests.js';
 import { limitTests } from './limit-tests.js';
 import { poisonTests } from './poison-tests.js';
 import { retryRaceTests } from './retry-race-tests.js';
 import { retryTests } from './retry-tests.js';
 import { shutdownTests } from './shutdown-tests.js';
+import { signingTests } from './signing-tests.js';
 import type { TaskConformanceConfig } from './task-conformance-config.js';
 import { volumeTests } from './volume-tests.js';
 
@@ -15,7 +18,7 @@ import { volumeTests } from './volume-tests.js';
  * Registers the task-level conformance suite (`transportConformance` calls it for every broker +
  * backend combination): real tasks sent by an app and run by a worker over the transport under
  * test — calling, retries, time limits, revoke, every canvas shape and its failures, warm
- * shutdown, poison messages and worker events. Tests of capabilities the combination lacks are
+ * shutdown, poison messages, the delivery limit and worker events. Tests of capabilities the combination lacks are
  * registered as skipped, with the reason. Every test uses its own queue, so the suite is
  * parallel-safe on a shared broker.
  */
@@ -23,6 +26,7 @@ export function taskConformance(config: TaskConformanceConfig): void {
   const caps = config.capabilities;
   describe(`task conformance: ${config.name}`, () => {
     describe('calling', () => callingTests(config, caps));
+    describe('deduplicate', () => deduplicateTests(config, caps));
     describe('retries', () => {
       retryTests(config, caps);
       retryRaceTests(config);
@@ -32,6 +36,8 @@ export function taskConformance(config: TaskConformanceConfig): void {
     describe('canvas failures', () => canvasFailureTests(config, caps));
     describe('warm shutdown', () => shutdownTests(config));
     describe('poison messages', () => poisonTests(config, caps));
+    describe('message signing', () => signingTests(config, caps));
+    describe('delivery limit', () => deliveryLimitTests(config, caps));
     describe('events', () => eventTests(config));
     describe('at scale', () => volumeTests(config));
   });

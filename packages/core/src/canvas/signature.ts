@@ -4,6 +4,7 @@ import type { ApplyOptions } from './apply-options.js';
 import { applyOptionsToJson } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { CanvasNode } from './canvas-node.js';
+import type { TaskApplyOptions } from './task-apply-options.js';
 
 /**
  * A task call, with some or all of its arguments bound: `add.s(2)` is `add(<parent result>, 2)`,
@@ -52,9 +53,10 @@ export class Signature<In extends unknown[], Out, Imm extends boolean = false> i
     return this.applyAsync(missing);
   }
 
-  /** Send it with call options. */
-  applyAsync(missing: In, options: ApplyOptions = {}): Promise<AsyncResult<Out>> {
-    return this.applier.applyNode(this.set(options).toJSON(), missing) as Promise<AsyncResult<Out>>;
+  /** Send it with call options (`deduplicate` too: see {@link TaskApplyOptions}). */
+  applyAsync(missing: In, options: TaskApplyOptions = {}): Promise<AsyncResult<Out>> {
+    const { deduplicate, ...callOptions } = options;
+    return this.applier.applyNode(this.set(callOptions).toJSON(), missing, { deduplicate }) as Promise<AsyncResult<Out>>;
   }
 
   toJSON(): SignatureJson {

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { Beat } from '../beat/beat.js';
+import type { BeatOptions } from '../beat/beat-options.js';
+import { scheduleEntryOf } from '../beat/schedule-entry-of.js';
 import type { Applied } from '../canvas/applied.js';
 import { applySignature, type SignaturePublisher } from '../canvas/apply-signature.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
+import type { Signature } from '../canvas/signature.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
@@ -15,17 +19,24 @@ import { defaultLogger } from '../runtime/default-logger.js';
 import { RuntimeBackend } from '../runtime/runtime-backend.js';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, RuntimeBroker } from '../runtime/runtime-broker.js';
 import { RuntimeHooks } from '../runtime/runtime-hooks.js';
+import { MessageSigner } from '../signing/message-signer.js';
+import type { SigningConfig } from '../signing/signing-config.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
-import type { TaskMessage } from '../spec/task-message.js';
+import type { ScheduleOptions } from '../spec/schedule-options.js';
+import type { ScheduleStore } from '../spec/schedule-store.js';
+import type { ScheduleTiming } from '../spec/schedule-timing.js';
+import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import type { TaskOptions } from '../task/task-options.js';
 import type { TaskRegistry } from '../task/task-registry.js';
+import { maskCredentials } from '../transport/mask-credentials.js';
 import { positiveNumber } from '../transport/positive-number.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerHost } from '../worker/worker-host.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
 import { resolveBroker, resolveResultBackend } from './resolve-transport.js';
+import { sendOnce } from './send-once.js';
 
 /** How an app reaches its broker and backend. */
 export interface AppConfig {
@@ -45,6 +56,12 @@ export interface AppConfig {
    * took over 10 s) and than the transports' own waits for a reconnect (AMQP's `publishTimeoutMs`).
    */
   publishTimeoutMs?: number;
+  /**
+   * Sign every message sent and run only messages that verify (HMAC-SHA256 or Ed25519, key ids
+   * for rotation); see {@link SigningConfig}. Default: off, as in Celery, whose Python workers
+   * cannot check tq's signatures.
+   */
+  signing?: SigningConfig;
 }
 
 /** Events an app emits as it sends. */
@@ -67,6 +84,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly resultExpiresMs: number;
   /** See `AppConfig.publishTimeoutMs`. */
   readonly publishTimeoutMs: number;
+  /** Signs what this app sends and checks what its workers receive (`AppConfig.signing`); undefined when off. */
+  readonly signer: MessageSigner | undefined;
   readonly events = new EventEmitter<AppEvents>();
   /** Instrumentation: start/stop/error of every broker and backend operation and task attempt. */
   readonly hooks = new RuntimeHooks();
@@ -76,13 +95,18 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   private readonly tasks = new Map<string, Task<any, any>>();
   /** What this app's tasks and canvas nodes send through: any signature, answered with the handle its shape calls for. */
   private readonly applier: CanvasApplier = {
-    applyNode: async (signature, prepend) => this.handleOf(await applySignature(this, signature, { prepend })),
+    applyNode: async (signature, prepend, call) => {
+      const send = () => applySignature(this, signature, { prepend });
+      return call?.deduplicate ? this.asyncResult(await sendOnce(this, signature, send)) : this.handleOf(await send());
+    },
   };
   /** Made on first use, so an app that never sends connects to nothing (and closes instantly). */
   private brokerRuntime: Promise<RuntimeBroker> | undefined;
   /** The broker once connected (with the backend); reset when connecting failed, so it is retried. */
   private connectedBroker: Promise<RuntimeBroker> | undefined;
   private backendRuntime: Promise<RuntimeBackend> | undefined;
+  /** Schedules declared with `schedule()`, in declaration order. */
+  private readonly schedules = new Map<string, { timing: ScheduleTiming; signature: SignatureJson; options: ScheduleOptions }>();
   private closed = false;
 
   constructor(private readonly config: AppConfig) {
@@ -91,6 +115,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.defaultQueue = config.defaultQueue ?? 'celery';
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
     this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
+    this.signer = config.signing ? new MessageSigner(config.signing) : undefined;
   }
 
   /** Define a task. Its argument and result types come from `fn`. */
@@ -118,11 +143,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   /** Where the broker and backend are, passwords masked (for banners and logs). */
   describe(): { broker: string; backend: string } {
     const show = (spec: unknown) =>
-      spec === undefined
-        ? 'none'
-        : typeof spec === 'string'
-          ? spec.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
-          : (spec as object).constructor.name;
+      spec === undefined ? 'none' : typeof spec === 'string' ? maskCredentials(spec) : (spec as object).constructor.name;
     return { broker: show(this.config.broker), backend: show(this.config.backend) };
   }
 
@@ -134,6 +155,37 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   /** A worker for this app's tasks. Call `start()` on it. */
   worker(options: WorkerOptions = {}): Worker {
     return new Worker(this, options);
+  }
+
+  /**
+   * Declare a periodic task: `signature` is sent at each tick of `timing` by `tq beat` (or
+   * `app.beat()`), each tick exactly once however many schedulers run. Checked now; stored (with
+   * its run state) in the result backend's schedule store when a scheduler starts.
+   */
+  schedule(name: string, timing: ScheduleTiming, signature: Signature<[], unknown, boolean>, options: ScheduleOptions = {}): void {
+    if (this.schedules.has(name)) throw new ConfigurationError(`A schedule named '${name}' is already declared on this app.`);
+    const entry = scheduleEntryOf(name, timing, signature.toJSON(), options, 'code', Date.now());
+    this.schedules.set(name, { timing, signature: entry.signature, options });
+  }
+
+  /** A periodic-task scheduler for this app's schedules. Call `start()` on it; any number may run. */
+  beat(options: BeatOptions = {}): Beat {
+    return new Beat(
+      {
+        logger: this.logger,
+        applyNode: (signature, prepend) => this.applier.applyNode(signature, prepend),
+        declaredSchedules: (nowMs) =>
+          [...this.schedules].map(([name, d]) => scheduleEntryOf(name, d.timing, d.signature, d.options, 'code', nowMs)),
+        scheduleStore: () => this.scheduleStore(),
+        maybeResultBackend: () => this.maybeResultBackend(),
+      },
+      options,
+    );
+  }
+
+  /** Where schedules live (the result backend's store): list, add, pause, resume, remove or run entries at run time. */
+  async scheduleStore(): Promise<ScheduleStore> {
+    return (await this.resultBackend()).scheduleStore();
   }
 
   /** Connect the broker and backend now (otherwise the first use does). */

@@ -8,6 +8,7 @@ import type { Broker } from '../spec/broker.js';
 import type { ResultBackend } from '../spec/result-backend.js';
 import type { TransportContext } from '../spec/transport-context.js';
 import { TRANSPORT_PACKAGES, type TransportModule } from '../spec/transport-module.js';
+import { maskCredentials } from '../transport/mask-credentials.js';
 
 /** A broker from a URL (loading its transport package, handing it `context`) or the broker object itself. */
 export async function resolveBroker(spec: string | Broker, context: TransportContext): Promise<Broker> {
@@ -32,10 +33,11 @@ export async function resolveResultBackend(spec: string | ResultBackend, context
 function parseUrl(spec: string, what: string): URL {
   try {
     return new URL(spec);
-  } catch (cause) {
-    throw new ConfigurationError(`The ${what} URL '${spec}' is not a URL. Expected e.g. 'memory://' or 'redis://localhost:6379/0'.`, {
-      cause,
-    });
+  } catch {
+    // No `cause`: Node's URL error carries the whole input, password included.
+    throw new ConfigurationError(
+      `The ${what} URL '${maskCredentials(spec)}' is not a URL. Expected e.g. 'memory://' or 'redis://localhost:6379/0' (percent-encode any # / ? @ in the password).`,
+    );
   }
 }
 

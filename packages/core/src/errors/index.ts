@@ -1,4 +1,5 @@
 export { BrokerConnectionError } from './broker-connection-error.js';
+export { CanvasTooLargeError } from './canvas-too-large-error.js';
 export { ChordError } from './chord-error.js';
 export { ConfigurationError } from './configuration-error.js';
 export { InvalidArgumentsError } from './invalid-arguments-error.js';

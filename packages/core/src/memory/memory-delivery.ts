@@ -46,8 +46,13 @@ export class MemoryDelivery implements Delivery {
 
   async nack(options: NackOptions = {}): Promise<void> {
     if (!this.settle()) return;
-    if (options.requeue === false) this.stored.status = 'gone';
-    else this.state.put(this.queue, this.stored, options.delayMs ?? 0);
+    if (options.requeue === false) {
+      this.stored.status = 'gone';
+      return;
+    }
+    // A deliberate return: the next delivery keeps this one's count (see `Delivery.deliveryCount`).
+    this.stored.deliveryCount--;
+    this.state.put(this.queue, this.stored, options.delayMs ?? 0);
   }
 
   async deadLetter(reason: string): Promise<void> {

@@ -10,7 +10,7 @@ export interface StoredMessage {
   readonly raw: Uint8Array;
   /** 0..9. */
   readonly priority: number;
-  /** Times handed to a consumer so far. */
+  /** Deliveries so far that ended unsettled, plus the current one (a requeue takes its own back). */
   deliveryCount: number;
   /** `gone` once acked, dropped, dead-lettered or purged. */
   status: 'ready' | 'delayed' | 'in-flight' | 'gone';

@@ -7,6 +7,7 @@ import {
   type ResultMeta,
   type SetResultOptions,
 } from '../spec/result-backend.js';
+import type { ScheduleStore } from '../spec/schedule-store.js';
 import { MemoryResultStore } from './memory-result-store.js';
 
 /** Configuration of a {@link MemoryResultBackend}. */
@@ -35,6 +36,9 @@ export class MemoryResultBackend implements ResultBackend {
     // Any client in the process holding the same store reads the records.
     shared: true,
     revokes: true,
+    // Every mutation of the store is synchronous: claiming checks and writes in one step.
+    claims: true,
+    schedules: true,
   };
   private readonly expiresMs: number;
   private store: MemoryResultStore | undefined;
@@ -66,8 +70,25 @@ export class MemoryResultBackend implements ResultBackend {
     store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
   }
 
+  async claim(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<boolean> {
+    const store = this.live();
+    // No await between the check and the write: no other caller runs in between.
+    if (store.getResult(taskId) !== undefined) return false;
+    store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
+    return true;
+  }
+
+  async releaseClaim(taskId: string): Promise<void> {
+    const store = this.live();
+    if (parse<ResultMeta>(store.getResult(taskId))?.status === 'PENDING') store.forgetResult(taskId);
+  }
+
   async persistRevoke(taskId: string, ttlMs: number): Promise<void> {
     this.live().revoked.set(taskId, Date.now() + ttlMs);
+  }
+
+  scheduleStore(): ScheduleStore {
+    return this.live().schedules;
   }
 
   async revokedIds(): Promise<string[]> {
@@ -108,7 +129,7 @@ export class MemoryResultBackend implements ResultBackend {
   }
 
   async addChordPart(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined> {
-    return this.live().addChordPart(chordId, part);
+    return this.live().addChordPart(chordId, part, this.ttl(undefined));
   }
 
   private ttl(options: SetResultOptions | undefined): number {

@@ -1,5 +1,5 @@
-import { ChordError } from '../errors/chord-error.js';
 import type { ChordPart } from '../spec/result-backend.js';
+import { MemoryScheduleStore } from './memory-schedule-store.js';
 
 /** A stored value as JSON text (so memory behaves like a backend that serializes) and its expiry. */
 interface Entry {
@@ -10,8 +10,9 @@ interface Entry {
 
 /** A chord's counter: the distinct parts seen so far. */
 interface Chord {
-  size: number;
-  /** taskId → part as JSON, in arrival order. */
+  /** Header members; `undefined` until announced (Python announces just before its last member). */
+  size: number | undefined;
+  /** `<taskId>:<index>` → part as JSON, in arrival order (Celery 5.7's `.d` key: a re-run counts once). */
   parts: Map<string, string>;
   /** Set once the completing caller got the parts, so nobody else does. */
   done: boolean;
@@ -62,6 +63,8 @@ export class MemoryResultStore {
 
   /** Revoked ids and when each revoke expires (ms since the epoch). */
   readonly revoked = new Map<string, number>();
+  /** Periodic schedules and tick claims of every scheduler using this store. */
+  readonly schedules = new MemoryScheduleStore();
 
   /** Delete a record. */
   forgetResult(taskId: string): void {
@@ -93,11 +96,14 @@ export class MemoryResultStore {
     return live(this.groups, groupId);
   }
 
-  /** Announce a chord; announcing again (a re-sent chord) changes its size and keeps its parts. */
+  /**
+   * Announce a chord. Parts recorded before (members that finished before the announcement, as in
+   * Python's order) are kept; a chord that already fired starts again, as a new run (Celery 5.7).
+   */
   initChord(chordId: string, size: number, ttlMs: number): void {
     this.sweep();
     const chord = this.liveChord(chordId);
-    if (chord) {
+    if (chord && !chord.done) {
       chord.size = size;
       chord.expiresAt = expiry(ttlMs);
       return;
@@ -105,15 +111,23 @@ export class MemoryResultStore {
     this.chords.set(chordId, { size, parts: new Map(), done: false, expiresAt: expiry(ttlMs) });
   }
 
-  /** Count one part (once per taskId); returns every part, in index order, to the completing caller only. */
-  addChordPart(chordId: string, part: ChordPart): ChordPart[] | undefined {
-    const chord = this.liveChord(chordId);
+  /**
+   * Record one part (once per task id and index), even before the chord is announced; returns
+   * every part, in index order, to the one caller that finds the chord announced and complete. A
+   * duplicate can be that caller: its first run may have been recorded before the announcement.
+   */
+  addChordPart(chordId: string, part: ChordPart, ttlMs: number): ChordPart[] | undefined {
+    this.sweep();
+    let chord = this.liveChord(chordId);
     if (!chord) {
-      throw new ChordError(`Chord ${chordId} is unknown: initChord() must run before its members finish, or its record expired`);
+      chord = { size: undefined, parts: new Map(), done: false, expiresAt: expiry(ttlMs) };
+      this.chords.set(chordId, chord);
     }
-    if (chord.done || chord.parts.has(part.taskId)) return undefined;
-    chord.parts.set(part.taskId, JSON.stringify(part));
-    if (chord.parts.size < chord.size) return undefined;
+    if (chord.done) return undefined;
+    chord.expiresAt = expiry(ttlMs);
+    const key = `${part.taskId}:${part.index}`;
+    if (!chord.parts.has(key)) chord.parts.set(key, JSON.stringify(part));
+    if (chord.size === undefined || chord.parts.size < chord.size) return undefined;
     chord.done = true;
     const parts = [...chord.parts.values()].map((json) => JSON.parse(json) as ChordPart);
     // Array#sort is stable: members without a finite index keep arrival order, after the others.

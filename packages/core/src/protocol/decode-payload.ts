@@ -1,6 +1,8 @@
 import { MessageDecodeError } from '../errors/message-decode-error.js';
+import { checkJsonStructure } from './check-json-structure.js';
 import { decompressBody } from './compression.js';
 import { parseKombuJson } from './parse-kombu-json.js';
+import { unsupportedContentType } from './unsupported-content-type.js';
 
 /** How a serialized body was produced: the message's content type, encoding and compression. */
 export interface BodyEncodingInfo {
@@ -16,16 +18,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Serialized body bytes to a JSON value (kombu tagged values decoded), before any shape check.
- * Shared by the protocol v2 and v1 paths.
+ * Shared by the protocol v2 and v1 paths. Only JSON is decoded: pickle and YAML are refused saying
+ * why, and the parsed value must pass `checkJsonStructure` (depth limit, no `__proto__` keys).
  *
  * @throws MessageDecodeError naming what is wrong.
  */
 export function decodePayload(bytes: Uint8Array, info: BodyEncodingInfo): unknown {
   const contentType = (info.contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
-    throw new MessageDecodeError(
-      `Unsupported content type '${info.contentType}': tq accepts only application/json (set task_serializer='json' on Python producers)`,
-    );
+    throw new MessageDecodeError(unsupportedContentType(info.contentType));
   }
   const encoding = (info.contentEncoding ?? 'utf-8').toLowerCase();
   if (encoding !== 'utf-8' && encoding !== 'utf8') {
@@ -38,9 +39,12 @@ export function decodePayload(bytes: Uint8Array, info: BodyEncodingInfo): unknow
   } catch (error) {
     throw new MessageDecodeError('Body is not valid UTF-8', { cause: error });
   }
+  let value: unknown;
   try {
-    return parseKombuJson(text);
+    value = parseKombuJson(text);
   } catch (error) {
     throw new MessageDecodeError(`Body is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
+  checkJsonStructure(value, 'Body');
+  return value;
 }

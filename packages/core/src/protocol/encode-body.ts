@@ -29,3 +29,13 @@ export function encodedBodyOf(message: TaskMessage): Uint8Array {
   encoded.set(message.body, { compression, bytes });
   return bytes;
 }
+
+/**
+ * Records the bytes a received body was decoded from, so {@link encodedBodyOf} returns them rather
+ * than a re-encoding: a signature is checked over the bytes that travelled, which a re-encoding of
+ * the decoded (and normalized) body need not reproduce.
+ */
+export function rememberEncodedBody(message: TaskMessage, bytes: Uint8Array): void {
+  const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
+  encoded.set(message.body, { compression, bytes });
+}

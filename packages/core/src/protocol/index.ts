@@ -1,3 +1,5 @@
+export { MAX_CANVAS_DEPTH, MAX_CANVAS_NODES } from './canvas-size-problem.js';
+export { MAX_JSON_DEPTH } from './check-json-structure.js';
 export { GZIP_COMPRESSION } from './compression.js';
 export { createTaskMessage, type TaskMessageInput } from './create-task-message.js';
 export { decodeBody } from './decode-body.js';
@@ -12,5 +14,6 @@ export { parsePythonDate } from './parse-python-date.js';
 export { argsRepr, kwargsRepr } from './repr.js';
 export { createResultMeta, type ResultMetaInput } from './result-meta.js';
 export { serializeError } from './serialize-error.js';
+export { SIGNATURE_HEADER } from './signature-header.js';
 export { toPythonJson } from './to-python-json.js';
 export { validateTaskMessage } from './validate-task-message.js';

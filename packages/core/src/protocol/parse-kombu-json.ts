@@ -11,15 +11,40 @@
  * Unknown `__type__` values are left as the object itself (Python would refuse the message; tq
  * hands the task what it received instead).
  *
+ * Tags are replaced by a walk with its own stack, not a `JSON.parse` reviver: the reviver recurses,
+ * and a deeply nested body overflowed it before any depth check could say what was wrong.
+ *
  * @throws SyntaxError when `text` is not JSON.
  */
 export function parseKombuJson(text: string): unknown {
-  // The reviver costs a call per value: skip it when no tag can be present.
-  return text.includes('"__type__"') ? JSON.parse(text, reviveTagged) : JSON.parse(text);
+  const value: unknown = JSON.parse(text);
+  // The walk costs a visit per object: skip it when no tag can be present.
+  return text.includes('"__type__"') ? reviveTaggedValues(value) : value;
 }
 
-function reviveTagged(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+/** Replaces every tagged value inside `root` in place (and `root` itself when it is one). */
+function reviveTaggedValues(root: unknown): unknown {
+  if (typeof root !== 'object' || root === null) return root;
+  const top = revived(root);
+  if (top !== root) return top;
+  const stack: object[] = [root];
+  for (let container = stack.pop(); container; container = stack.pop()) {
+    const record = container as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item !== 'object' || item === null) continue;
+      const replacement = revived(item);
+      // Assigning to '__proto__' would change the prototype: such a key is refused later anyway.
+      if (replacement !== item && key !== '__proto__') record[key] = replacement;
+      else stack.push(item);
+    }
+  }
+  return root;
+}
+
+/** The plain value of a tagged object, or the object itself. */
+function revived(value: object): unknown {
+  if (Array.isArray(value)) return value;
   const keys = Object.keys(value);
   if (keys.length !== 2 || !('__type__' in value) || !('__value__' in value)) return value;
   const tagged = value.__value__;

@@ -1,5 +1,6 @@
 import { MessageDecodeError } from '../errors/message-decode-error.js';
 import type { Embed, SignatureJson, TaskBody } from '../spec/task-message.js';
+import { canvasSizeProblem } from './canvas-size-problem.js';
 import { describeValue } from './describe-value.js';
 import { isRecord } from './is-record.js';
 
@@ -7,9 +8,10 @@ import { isRecord } from './is-record.js';
  * Checks a decoded protocol v2 body `[args, kwargs, embed]` and normalizes `embed` in place: `null` or `{}`
  * (accepted by Python workers) become the all-null {@link Embed}, and every signature in it gets
  * Python's full key set (`args: []`, `kwargs: {}`, `options: {}`, `subtask_type: null`,
- * `immutable: false` when missing).
+ * `immutable: false` when missing). A canvas over `MAX_CANVAS_NODES` signatures or
+ * `MAX_CANVAS_DEPTH` levels is refused.
  *
- * @throws MessageDecodeError naming the offending element.
+ * @throws MessageDecodeError naming the offending element or the limit passed.
  */
 export function validateBody(value: unknown): TaskBody {
   if (!Array.isArray(value) || value.length !== 3) {
@@ -19,6 +21,9 @@ export function validateBody(value: unknown): TaskBody {
   if (!Array.isArray(args)) throw new MessageDecodeError(`Body args must be an array, got ${describeValue(args)}`);
   if (!isRecord(kwargs)) throw new MessageDecodeError(`Body kwargs must be an object, got ${describeValue(kwargs)}`);
   // Completed in place (see validateTaskMessage): the usual embed, all nulls, costs no new object.
+  // Sized before it is normalized: a huge canvas costs no copies.
+  const tooLarge = isRecord(embed) ? canvasSizeProblem(embed as Partial<Embed> as Embed) : undefined;
+  if (tooLarge) throw new MessageDecodeError(`Body embed refused: ${tooLarge}`);
   value[2] = validateEmbed(embed);
   return value as TaskBody;
 }

@@ -4,6 +4,7 @@ import { describeValue } from './describe-value.js';
 import { isRecord } from './is-record.js';
 import { parsePythonDate } from './parse-python-date.js';
 import { argsRepr, kwargsRepr } from './repr.js';
+import { unsupportedContentType } from './unsupported-content-type.js';
 import { validateBody } from './validate-body.js';
 import { withDecodeContext } from './with-decode-context.js';
 
@@ -40,7 +41,7 @@ export function validateTaskMessage(message: unknown): TaskMessage {
   }
   return withDecodeContext(headers, () => {
     if (message.contentType !== undefined && message.contentType !== 'application/json') {
-      throw new MessageDecodeError(`Unsupported content type ${describeValue(message.contentType)}: tq accepts only application/json`);
+      throw new MessageDecodeError(unsupportedContentType(message.contentType));
     }
     const body = validateBody(message.body);
     return {

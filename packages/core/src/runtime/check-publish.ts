@@ -1,18 +1,22 @@
+import { CanvasTooLargeError } from '../errors/canvas-too-large-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
+import { canvasSizeProblem } from '../protocol/canvas-size-problem.js';
 import { encodedBodyOf } from '../protocol/encode-body.js';
 import type { BrokerCapabilities, PublishOptions } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
 
 /**
  * Every check a publish passes before a transport sees it, in one place: delay, priority and
- * ordering against the broker's capabilities, and the encoded body against `maxMessageBytes`.
+ * ordering against the broker's capabilities, the canvas against its limits (`MAX_CANVAS_NODES`,
+ * `MAX_CANVAS_DEPTH`), and the encoded body against `maxMessageBytes`.
  * Returns the options the transport gets (a delay beyond `maxDelayMs` is cut to it: the eta header
  * makes the receiving worker wait out the remainder, a "hop").
  *
  * @throws UnsupportedCapabilityError for an option the broker cannot honour (never a silent no-op)
  * @throws ConfigurationError for a priority outside 0–9
+ * @throws CanvasTooLargeError naming the limit passed
  * @throws PayloadTooLargeError naming both sizes, before anything is sent
  */
 export function checkPublish(caps: BrokerCapabilities, message: TaskMessage, options: PublishOptions): PublishOptions {
@@ -38,6 +42,8 @@ export function checkPublish(caps: BrokerCapabilities, message: TaskMessage, opt
   if (options.orderingKey !== undefined && caps.ordering !== 'per-key') {
     throw new UnsupportedCapabilityError('ordering', `This broker cannot order by key; remove 'orderingKey' from the call of '${name}'.`);
   }
+  const canvas = canvasSizeProblem(message.body[2]);
+  if (canvas) throw new CanvasTooLargeError(`Message ${message.headers.id} (${name}) cannot be sent: ${canvas}.`);
   const size = encodedBodyOf(message).byteLength;
   if (size > caps.maxMessageBytes) {
     throw new PayloadTooLargeError(`Message ${message.headers.id} (${name})`, size, caps.maxMessageBytes);

@@ -8,6 +8,7 @@ import type {
   ResultMeta,
   SetResultOptions,
 } from '../spec/result-backend.js';
+import type { ScheduleStore } from '../spec/schedule-store.js';
 import { Lifecycle } from './lifecycle.js';
 import type { RuntimeContext } from './runtime-broker.js';
 
@@ -24,6 +25,8 @@ export class RuntimeBackend implements ResultBackend {
   readonly restoreGroup?: ResultBackend['restoreGroup'];
   readonly persistRevoke?: ResultBackend['persistRevoke'];
   readonly revokedIds?: ResultBackend['revokedIds'];
+  readonly claim?: ResultBackend['claim'];
+  readonly releaseClaim?: ResultBackend['releaseClaim'];
   private readonly lifecycle: Lifecycle;
   private readonly name: string;
   private readonly logger: Logger;
@@ -48,6 +51,11 @@ export class RuntimeBackend implements ResultBackend {
     if (this.capabilities.revokes && persistRevoke && revokedIds) {
       this.persistRevoke = (taskId, ttlMs) => this.open('persistRevoke()', taskId, () => persistRevoke.call(transport, taskId, ttlMs));
       this.revokedIds = () => this.open('revokedIds()', '', () => revokedIds.call(transport));
+    }
+    const { claim, releaseClaim } = transport;
+    if (this.capabilities.claims && claim && releaseClaim) {
+      this.claim = (taskId, meta, options) => this.open('claim()', taskId, () => claim.call(transport, taskId, meta, options));
+      this.releaseClaim = (taskId) => this.open('releaseClaim()', taskId, () => releaseClaim.call(transport, taskId));
     }
   }
 
@@ -90,6 +98,17 @@ export class RuntimeBackend implements ResultBackend {
   addChordPart(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined> {
     const add = this.transport.addChordPart;
     return this.open('addChordPart()', chordId, () => this.counters(add).call(this.transport, chordId, part));
+  }
+
+  /** Where periodic schedules live, or a clear refusal when this backend keeps none. */
+  scheduleStore(): ScheduleStore {
+    this.lifecycle.assertOpen('scheduleStore()');
+    const store = this.capabilities.schedules ? this.transport.scheduleStore?.() : undefined;
+    if (store) return store;
+    throw new UnsupportedCapabilityError(
+      'schedules',
+      `periodic tasks need a result backend that keeps schedules, and ${this.name} keeps none. Use redis:// (or memory:// in one process) as the result backend; the broker can stay what it is.`,
+    );
   }
 
   /** The chord counter method, or a clear refusal: chords need atomic counters (ADR 6). */

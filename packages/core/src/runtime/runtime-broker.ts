@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
+import type { MessageSigner } from '../signing/message-signer.js';
 import type {
   Broker,
   BrokerCapabilities,
@@ -28,6 +29,8 @@ export interface RuntimeContext {
   readonly hooks: RuntimeHooks;
   /** How long a publish may wait for the broker; see `AppConfig.publishTimeoutMs`. Default 30 s. */
   readonly publishTimeoutMs?: number;
+  /** Signs every message sent and checks received ones; see `AppConfig.signing`. Default: none (no signing). */
+  readonly signer?: MessageSigner | undefined;
 }
 
 /** See `AppConfig.publishTimeoutMs`. */
@@ -38,6 +41,7 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
  * transport moves bytes; this owns what must not differ between transports:
  * - the connect/close state machine ({@link Lifecycle});
  * - capability, size and option checks with one error policy ({@link checkPublish}), before any I/O;
+ * - message signing: every message sent is signed here, retries and chain steps included;
  * - the prefetch gate: `consume` validates it, and a transport that hands out more is reported;
  * - liveness: the one {@link Heartbeat} that keeps held deliveries invisible to other consumers;
  * - logging through the app's logger and the instrumentation hooks.
@@ -45,6 +49,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
 export class RuntimeBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
   readonly control?: ControlChannel;
+  /** The app's signer, if it signs: the worker asks it whether a delivery may run. */
+  readonly signer: MessageSigner | undefined;
   private readonly lifecycle: Lifecycle;
   private readonly heartbeat: Heartbeat;
   private readonly name: string;
@@ -57,6 +63,7 @@ export class RuntimeBroker implements Broker {
     private readonly context: RuntimeContext,
   ) {
     this.capabilities = transport.capabilities;
+    this.signer = context.signer;
     this.name = transport.constructor.name;
     this.logger = context.logger.child({ broker: this.name });
     this.lifecycle = new Lifecycle(`The broker (${this.name})`);
@@ -103,6 +110,7 @@ export class RuntimeBroker implements Broker {
     try {
       this.lifecycle.assertOpen('publish()');
       const checked = checkPublish(this.capabilities, message, options);
+      this.signer?.sign(message);
       return this.measure('publish', queue, () => this.publishes.bound('publish', this.transport.publish(queue, message, checked)));
     } catch (error) {
       return Promise.reject(error);
@@ -113,6 +121,7 @@ export class RuntimeBroker implements Broker {
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     this.lifecycle.assertOpen('publishBatch()');
     const checked = messages.map((m) => ({ ...m, options: checkPublish(this.capabilities, m.message, m.options ?? NO_OPTIONS) }));
+    if (this.signer) for (const { message } of checked) this.signer.sign(message);
     await this.measure('publishBatch', undefined, () => this.publishes.bound('publishBatch', this.transport.publishBatch(checked)));
   }
 

@@ -47,6 +47,13 @@ export interface BrokerCapabilities {
   readonly batchPublish: boolean;
   /** Largest encoded message accepted; core rejects bigger payloads before sending, naming both sizes. */
   readonly maxMessageBytes: number;
+  /**
+   * True where a requeue (`nack` with requeue) adds one to `Delivery.deliveryCount` like a lost
+   * delivery does: the broker counts every receive and the transport cannot re-send the message
+   * without breaking its order (SQS FIFO). `maxDeliveries` then also counts warm shutdowns and
+   * other deliberate returns. Absent or false everywhere else: a requeue keeps the count.
+   */
+  readonly requeueCountsAsDelivery?: boolean;
 }
 
 /** Per-call publish options. Core derives them from the message and the caller's options. */
@@ -96,7 +103,15 @@ export interface Delivery {
   readonly decodeError: MessageDecodeError | undefined;
   /** The bytes as received (for dead-letter records and size checks). Read-only: transports may hand over their own buffer. */
   readonly raw: Uint8Array;
-  /** How many times this message was delivered, this one included (1 = first time). */
+  /**
+   * How many times this message was delivered without being settled, this delivery included: 1 the
+   * first time, one more for every earlier delivery that ended with its consumer lost (a crash, a
+   * closed connection, a visibility timeout that passed). A deliberate return — `nack` with
+   * requeue, with or without `delayMs` — keeps the count: the next delivery reads the same number,
+   * so eta hops, shutdowns and give-backs never add up. Where a broker counts returns itself,
+   * the transport re-publishes deliberate returns with its own count (see the transport's docs).
+   * The worker's `maxDeliveries` limit reads it.
+   */
   readonly deliveryCount: number;
   /**
    * Done: remove the message for good. May resolve once the ack is queued rather than confirmed

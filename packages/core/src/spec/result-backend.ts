@@ -1,3 +1,5 @@
+import type { ScheduleStore } from './schedule-store.js';
+
 /**
  * The ResultBackend contract: where task states and results live (Celery's result backend).
  *
@@ -82,6 +84,17 @@ export interface BackendCapabilities {
    * revoke does not run the task either (Celery's revokes live only in running workers' memory).
    */
   readonly revokes: boolean;
+  /**
+   * `scheduleStore` exists: periodic schedules and their tick claims live here, shared by every
+   * scheduler (`tq beat`) using this backend.
+   */
+  readonly schedules: boolean;
+  /**
+   * `claim`/`releaseClaim` exist: a task id can be claimed atomically (stored PENDING only where it
+   * has no record), so `applyAsync({ taskId, deduplicate: true })` sends a call once however many
+   * callers race. False where no record can be checked by another sender (`rpc://`).
+   */
+  readonly claims: boolean;
 }
 
 /** Options for `set`. */
@@ -116,7 +129,7 @@ export interface ResultBackend {
    * caller would then wait forever. Do the check atomically where you can.
    */
   set(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<void>;
-  /** Read a task's record; `undefined` means PENDING (Celery never stores PENDING). */
+  /** Read a task's record; `undefined` means PENDING (Celery never stores PENDING; tq only for a `claim`). */
   get(taskId: string): Promise<ResultMeta | undefined>;
   /** Delete a task's record. */
   forget(taskId: string): Promise<void>;
@@ -131,18 +144,33 @@ export interface ResultBackend {
   /** Read a saved group's member ids. Present when `capabilities.groups`. */
   restoreGroup?(groupId: string): Promise<string[] | undefined>;
   /**
-   * Announce a chord of `size` header members, before the first member can finish.
-   * Present when `capabilities.atomicCounters`.
+   * Announce a chord of `size` header members. tq announces before sending any member; Python's
+   * Celery only just before its last member, so parts recorded earlier are kept (ADR 22). A chord
+   * that already fired starts again. Present when `capabilities.atomicCounters`.
    */
   initChord?(chordId: string, size: number, options?: SetResultOptions): Promise<void>;
   /**
-   * Record one finished header member. Returns every part, ordered by index, to exactly ONE
-   * caller: the one whose part completed the chord; every other call gets `undefined`. Redelivered
-   * members (same `taskId`) count once. Present when `capabilities.atomicCounters`.
+   * Record one finished header member, even before `initChord` (then nothing more happens).
+   * Returns every part, ordered by index, to exactly ONE caller: the first that finds the chord
+   * announced and complete (a redelivered member's call too); every other call gets `undefined`.
+   * Redelivered members (same `taskId` and `index`) count once. Present when `capabilities.atomicCounters`.
    */
   addChordPart?(chordId: string, part: ChordPart): Promise<ChordPart[] | undefined>;
+  /**
+   * Store `meta` (a PENDING record) only if `taskId` has no record, as one atomic step: true when
+   * stored (the caller now owns the id and sends the task), false when the id is pending, running or
+   * done already. Expires like any record (`ttlMs`). Present when `capabilities.claims`.
+   */
+  claim?(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<boolean>;
+  /**
+   * Undo a `claim` whose send failed: delete the record only while it is still PENDING (a state a
+   * worker stored meanwhile, from a send that did get through, stays). Present when `capabilities.claims`.
+   */
+  releaseClaim?(taskId: string): Promise<void>;
   /** Remember that `taskId` was revoked, for `ttlMs` (the app's result expiry). Present when `capabilities.revokes`. */
   persistRevoke?(taskId: string, ttlMs: number): Promise<void>;
   /** Ids revoked and not yet expired; a worker reads them when it starts. Present when `capabilities.revokes`. */
   revokedIds?(): Promise<string[]>;
+  /** The store of periodic schedules and tick claims. Present when `capabilities.schedules`. */
+  scheduleStore?(): ScheduleStore;
 }

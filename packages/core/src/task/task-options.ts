@@ -16,4 +16,13 @@ export interface TaskOptions {
   ignoreResult?: boolean;
   /** Default priority of its calls (0–9, higher first). Default: none (the broker's default). */
   priority?: number;
+  /**
+   * How many times a message of this task may be delivered without being settled before the
+   * worker dead-letters it ("delivered N times without finishing (worker lost each time)") and
+   * stores FAILURE: a task that kills or blocks its worker every time stops re-running. Counts
+   * only deliveries whose worker was lost (crash, or a blocked event loop that let the visibility
+   * timeout pass); retries, eta hops and shutdowns do not count. A positive integer or `Infinity`.
+   * Default: the worker's `maxDeliveries` (10).
+   */
+  maxDeliveries?: number;
 }

@@ -1,8 +1,9 @@
-import type { ApplyOptions } from '../canvas/apply-options.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
 import { Group } from '../canvas/group.js';
 import { Signature } from '../canvas/signature.js';
+import type { TaskApplyOptions } from '../canvas/task-apply-options.js';
 import type { AsyncResult } from '../result/async-result.js';
+import { checkMaxDeliveries } from './max-deliveries.js';
 import { ParameterList } from './parameter-list.js';
 import type { TaskOptions } from './task-options.js';
 
@@ -33,6 +34,7 @@ export class Task<A extends unknown[], R> {
     readonly fn: TaskFunction<A, R>,
   ) {
     this.parameters = ParameterList.of(fn);
+    checkMaxDeliveries(`task '${name}'`, options.maxDeliveries);
   }
 
   /** Send a call; resolves once the broker has it. */
@@ -40,8 +42,8 @@ export class Task<A extends unknown[], R> {
     return this.applyAsync(args);
   }
 
-  /** Send a call with options (countdown, eta, expires, priority, queue, taskId, headers, ...). */
-  applyAsync(args: A, options: ApplyOptions = {}): Promise<AsyncResult<R>> {
+  /** Send a call with options (countdown, eta, expires, priority, queue, taskId, deduplicate, headers, ...). */
+  applyAsync(args: A, options: TaskApplyOptions = {}): Promise<AsyncResult<R>> {
     return this.si(...args).applyAsync([], options);
   }
 

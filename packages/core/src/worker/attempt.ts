@@ -37,6 +37,11 @@ export class Attempt {
   private softTimer: NodeJS.Timeout | undefined;
   private hardTimer: NodeJS.Timeout | undefined;
 
+  constructor(
+    /** The task's name, for what the worker reports about its running attempts. */
+    readonly task: string,
+  ) {}
+
   /** Fires on soft/hard time limit, terminate and shutdown; see `TaskContext.signal`. */
   get signal(): AbortSignal {
     if (!this.controller) {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SCHEDULE_HEADER } from '../beat/schedule-header.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { TqError } from '../errors/tq-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
@@ -23,6 +24,8 @@ const ETA_TOLERANCE_MS = 5;
 /** Manual `retry()` default cap, like Celery's `max_retries`. */
 const DEFAULT_MANUAL_MAX_RETRIES = 3;
 const NO_LIMITS = [null, null] as const;
+/** A message given back after an unexpected error waits this long where the broker can delay: an error that repeats must not spin. */
+const UNEXPECTED_RETURN_DELAY_MS = 1000;
 
 /**
  * Everything that happens to one delivery, from "is this even a task?" to the final ack. The
@@ -35,6 +38,9 @@ const NO_LIMITS = [null, null] as const;
 export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
   const message = delivery.message;
   if (!message) return rejectUndecodable(rt, delivery);
+  // First: nothing of a forged message is believed, not even the id a FAILURE would be stored under.
+  const forged = rt.broker.signer?.refusal(message);
+  if (forged) return rejectPoison(rt, delivery, forged, message);
   if (delivery.raw.byteLength > rt.maxPayloadBytes) {
     const reason = `payload of ${delivery.raw.byteLength} bytes is over this worker's limit of ${rt.maxPayloadBytes} bytes (maxPayloadBytes)`;
     await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null)?.catch(() => {});
@@ -43,7 +49,10 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   const h = message.headers;
   let stopped = whyNotRun(rt, message) ?? (readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
   if (stopped) return revoke(rt, delivery, message, stopped);
-  if (delivery.deliveryCount > 1 && (await alreadyDone(rt, message))) return delivery.ack();
+  // A redelivery, or a scheduler's tick that may have been sent twice: run once.
+  if ((delivery.deliveryCount > 1 || h[SCHEDULE_HEADER]) && (await alreadyDone(rt, message))) return delivery.ack();
+  if (delivery.deliveryCount > (rt.host.getTask(h.task)?.options.maxDeliveries ?? rt.maxDeliveries))
+    return rejectLost(rt, delivery, message);
   let waited = false;
   if (h.eta) {
     const due = Date.parse(h.eta) - Date.now();
@@ -113,7 +122,7 @@ async function run(
   task: Task<unknown[], unknown> | undefined,
 ): Promise<void> {
   const h = message.headers;
-  const attempt = new Attempt();
+  const attempt = new Attempt(h.task);
   rt.running.set(h.id, attempt);
   const started = Date.now();
   emit(rt, 'task-started', message, {});
@@ -280,6 +289,22 @@ async function giveBack(rt: WorkerRuntime, delivery: Delivery, message: TaskMess
 }
 
 /**
+ * An error escaped the handling of a delivery nothing settled yet (a backend read failing before
+ * the task ran, a listener throwing): settle it now rather than leave it held. An error retrying
+ * cannot fix dead-letters it with the reason; anything else gives it back to run again (ADR 18).
+ */
+export async function settleAfterUnexpectedError(rt: WorkerRuntime, delivery: Delivery, error: unknown): Promise<void> {
+  const message = delivery.message;
+  if (isPermanent(error)) return rejectPoison(rt, delivery, `unexpected error while handling it: ${(error as Error).message}`, message);
+  rt.logger.error(
+    { taskId: message?.headers.id, task: message?.headers.task, err: error },
+    'unexpected error while handling a delivery; returning the message so it runs again',
+  );
+  const delayMs = rt.broker.capabilities.delay ? UNEXPECTED_RETURN_DELAY_MS : 0;
+  await delivery.nack({ requeue: true, delayMs });
+}
+
+/**
  * A redelivered task whose final state is already stored ran to the end before (its worker died
  * before the ack, or the ack was lost): it does not run again (Celery's
  * `worker_deduplicate_successful_tasks`, for every final state). Only for redeliveries, so the
@@ -294,6 +319,17 @@ async function alreadyDone(rt: WorkerRuntime, message: TaskMessage): Promise<boo
     'redelivered task already finished; not run again',
   );
   return true;
+}
+
+/**
+ * Every earlier delivery ended with its worker lost (a crash, or an event loop blocked past the
+ * visibility timeout) more often than `maxDeliveries` allows: stop re-running it. FAILURE is stored
+ * so callers stop waiting, and the message is dead-lettered with the reason.
+ */
+async function rejectLost(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage): Promise<void> {
+  const reason = `delivered ${delivery.deliveryCount - 1} times without finishing (worker lost each time)`;
+  await storeState(rt, delivery, message, 'FAILURE', serializeError(new Error(reason)).result, null)?.catch(() => {});
+  return rejectPoison(rt, delivery, reason, message);
 }
 
 /** `revoked` (known here) or `expired` when the task must not run; asked on receipt and again at its start. */
@@ -317,7 +353,8 @@ async function revokedInBackend(rt: WorkerRuntime, id: string): Promise<'revoked
 async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise<void> {
   const error = delivery.decodeError;
   const taskId = error?.taskId;
-  if (taskId && rt.backend) {
+  // Where messages must be signed, an undecodable one is unverifiable: its id is not trusted.
+  if (taskId && rt.backend && !rt.broker.signer?.require) {
     const { result, traceback } = serializeError(error);
     const meta = createResultMeta({
       taskId,

@@ -38,6 +38,18 @@ export interface WorkerOptions {
    * results are for references to big data, not the data itself.
    */
   maxResultBytes?: number;
+  /**
+   * How many times a message may be delivered without being settled (its worker lost each time:
+   * a crash, or an event loop blocked past the visibility timeout) before this worker dead-letters
+   * it with "delivered N times without finishing (worker lost each time)" and stores FAILURE, so a
+   * task that takes its worker down every time stops re-running. Retries, eta hops, shutdowns and
+   * other deliberate returns do not count (see `Delivery.deliveryCount`). A task's own
+   * `maxDeliveries` wins. A positive integer or `Infinity` (no limit, Celery's behaviour).
+   * Default 10: a few unrelated worker losses never reach it, a task that kills its worker every
+   * time stops after minutes (RabbitMQ quorum queues default to 20 returns, SQS redrive policies
+   * are commonly 3–10).
+   */
+  maxDeliveries?: number;
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
 }

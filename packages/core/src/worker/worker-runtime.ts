@@ -29,6 +29,8 @@ export interface WorkerRuntime {
   readonly storeRetryMs: number;
   /** Largest result stored; see `WorkerOptions.maxResultBytes`. */
   readonly maxResultBytes: number;
+  /** Deliveries without finishing before a message is dead-lettered; see `WorkerOptions.maxDeliveries`. */
+  readonly maxDeliveries: number;
   /** Aborted once `close()` began: nothing new starts, and waits for a rate limit or an eta end. */
   readonly closing: AbortSignal;
 }

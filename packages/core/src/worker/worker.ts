@@ -3,12 +3,14 @@ import { hostname as osHostname } from 'node:os';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
 import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
-import type { Attempt } from './attempt.js';
-import { handleDelivery } from './handle-delivery.js';
+import { checkMaxDeliveries, DEFAULT_MAX_DELIVERIES } from '../task/max-deliveries.js';
+import { EventLoopWatch } from './event-loop-watch.js';
+import { handleDelivery, settleAfterUnexpectedError } from './handle-delivery.js';
 import { processGuard } from './process-guard.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
+import { TrackedDelivery } from './tracked-delivery.js';
 import type { WorkerEvents } from './worker-events.js';
 import type { WorkerHost } from './worker-host.js';
 import type { WorkerOptions } from './worker-options.js';
@@ -51,6 +53,7 @@ export class Worker {
   private readonly stop = new AbortController();
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private loopWatch: EventLoopWatch | undefined;
 
   constructor(
     private readonly host: WorkerHost,
@@ -59,6 +62,7 @@ export class Worker {
     this.hostname = options.hostname ?? `tq${process.pid}@${osHostname()}`;
     this.queues = options.queues?.length ? options.queues : [host.defaultQueue];
     this.concurrency = options.concurrency ?? 10;
+    checkMaxDeliveries('WorkerOptions', options.maxDeliveries);
   }
 
   /**
@@ -78,6 +82,7 @@ export class Worker {
     const broker = await this.host.broker();
     const backend = await this.host.maybeResultBackend();
     const logger = this.host.logger.child({ worker: this.hostname });
+    const loopWatch = new EventLoopWatch(logger);
     const runtime: WorkerRuntime = {
       host: this.host,
       broker,
@@ -87,17 +92,20 @@ export class Worker {
       events: this.events,
       slots: new Semaphore(this.concurrency),
       revoked: new RevokedIds(),
-      running: new Map<string, Attempt>(),
+      running: loopWatch.running,
       rateLimiters: new Map<string, RateLimiter>(),
       maxPayloadBytes: this.options.maxPayloadBytes ?? travellingSize(broker.capabilities.maxMessageBytes),
       trackStarted: this.options.trackStarted ?? false,
       storeRetryMs: this.options.storeRetryMs ?? 30_000,
       maxResultBytes: this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+      maxDeliveries: this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
       closing: this.stop.signal,
     };
     // Revokes sent before this worker started (broadcasts reach only running workers).
     for (const id of (await backend?.revokedIds?.()) ?? []) runtime.revoked.add(id);
     this.runtime = runtime;
+    this.loopWatch = loopWatch;
+    loopWatch.start();
     processGuard.acquire(logger);
     try {
       this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
@@ -106,6 +114,7 @@ export class Worker {
       });
     } catch (error) {
       processGuard.release(logger);
+      loopWatch.stop();
       await this.stopControl?.();
       this.runtime = undefined;
       throw error;
@@ -134,7 +143,10 @@ export class Worker {
     const runtime = this.runtime;
     if (!runtime) return;
     this.stop.abort();
-    await this.subscription?.close();
+    // Stop fetching without waiting for it before the grace period: a closing Kafka or AMQP
+    // subscription stays open until its deliveries are settled, and a task returned after the
+    // grace period must be nacked while it is (a return after that would count as a lost delivery).
+    const unsubscribed = this.subscription?.close();
     runtime.slots.cancelWaiters(new WorkerShutdownError());
     const drained = this.whenDrained().then(() => true);
     let timer: NodeJS.Timeout | undefined;
@@ -146,7 +158,11 @@ export class Worker {
       for (const attempt of runtime.running.values()) attempt.shutdown();
       await this.whenDrained();
     }
+    await unsubscribed;
+    // What the subscription handed over while it closed is given back by now too.
+    await this.whenDrained();
     clearTimeout(timer);
+    this.loopWatch?.stop();
     processGuard.release(runtime.logger);
     await this.stopControl?.();
     this.events.emit('worker-offline', { hostname: this.hostname });
@@ -155,10 +171,17 @@ export class Worker {
   /** Handle one delivery; never rejects into the broker's loop (its promise is the backpressure). */
   private async handle(runtime: WorkerRuntime, delivery: Delivery): Promise<void> {
     this.inFlight++;
+    this.loopWatch?.saw(delivery);
+    const tracked = new TrackedDelivery(delivery);
     try {
-      await handleDelivery(runtime, delivery);
+      await handleDelivery(runtime, tracked);
     } catch (error) {
-      runtime.logger.error({ err: error }, 'unexpected error while handling a delivery');
+      // Settled already (the settle itself failed, say): the broker redelivers it if need be.
+      if (tracked.settled) runtime.logger.error({ err: error }, 'unexpected error while handling a delivery');
+      else
+        await settleAfterUnexpectedError(runtime, tracked, error).catch((e: unknown) =>
+          runtime.logger.error({ err: e, cause: error }, 'unexpected error while handling a delivery, and it could not be settled'),
+        );
     } finally {
       if (--this.inFlight === 0) {
         this.drained?.resolve();

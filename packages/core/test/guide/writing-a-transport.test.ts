@@ -181,7 +181,10 @@ class LocalDelivery implements Delivery {
   }
 
   async nack({ requeue = true }: NackOptions = {}): Promise<void> {
-    if (this.settle() && requeue) this.server.put(this.queue, this.stored);
+    if (!this.settle() || !requeue) return;
+    // A deliberate return keeps the count: only deliveries whose consumer was lost add one.
+    this.stored.deliveries--;
+    this.server.put(this.queue, this.stored);
   }
 
   async deadLetter(): Promise<void> {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TqError } from '../../src/errors/index.js';
 import { MemoryResultBackend } from '../../src/memory/index.js';
 import type { ResultMeta } from '../../src/spec/index.js';
 
@@ -50,11 +49,24 @@ describe('MemoryResultBackend', () => {
     expect(await backend.restoreGroup('g')).toBeUndefined();
   });
 
-  it('addChordPart on a chord never announced fails loudly', async () => {
+  it('a part of a chord not announced yet is recorded and counted once the chord is (Python announces last)', async () => {
     const backend = await connected();
-    await expect(backend.addChordPart('nope', { index: 0, taskId: 'a', state: 'SUCCESS', result: 1 })).rejects.toSatisfy((e) =>
-      TqError.is(e, 'TQ_CHORD'),
-    );
+    const part = (taskId: string, index: number) => ({ index, taskId, state: 'SUCCESS', result: taskId });
+    expect(await backend.addChordPart('early', part('a', 0))).toBeUndefined();
+    await backend.initChord('early', 2);
+    expect((await backend.addChordPart('early', part('b', 1)))?.map((p) => p.taskId)).toEqual(['a', 'b']);
+    // Announced again after it fired: a new run, counted from nothing.
+    await backend.initChord('early', 1);
+    expect((await backend.addChordPart('early', part('c', 0)))?.map((p) => p.taskId)).toEqual(['c']);
+  });
+
+  it('an unannounced chord record expires like the others', async () => {
+    const backend = await connected({ expiresMs: 50 });
+    const part = (taskId: string, index: number) => ({ index, taskId, state: 'SUCCESS', result: taskId });
+    await backend.addChordPart('stale', part('a', 0));
+    await sleep(100);
+    await backend.initChord('stale', 2);
+    expect(await backend.addChordPart('stale', part('b', 1))).toBeUndefined();
   });
 
   it('chord parts without a finite index sort last, in arrival order', async () => {

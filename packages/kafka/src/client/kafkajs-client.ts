@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defaultLogger, type Logger } from '@tq/core';
+import type { ConnectionOptions } from 'node:tls';
+import { defaultLogger, type Logger, tlsFailure } from '@tq/core';
 import {
   type Admin,
   AssignerProtocol,
@@ -26,6 +27,8 @@ import type {
   PartitionBounds,
   TopicSpec,
 } from './kafka-client.js';
+import { leaveGroupAs } from './leave-group-as.js';
+import { tlsReportingSocketFactory } from './tls-reporting-socket-factory.js';
 
 /** kafkajs log levels by name. */
 export type KafkajsLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -43,9 +46,22 @@ export interface KafkajsClientOptions {
    * `warn`, with the broker's host:port where kafkajs names it; `nothing` silences kafkajs.
    */
   logLevel?: KafkajsLogLevel;
-  /** Anything else for `new Kafka(...)` (ssl, sasl, retry, connectionTimeout, ...). */
+  /**
+   * Connect to the brokers' TLS (SSL) listener with these options (`ca`, `cert`, `key`,
+   * `servername`, `rejectUnauthorized`; `{}` for Node's public CAs). A handshake that fails on the
+   * certificate fails `connect()` at once with a `ConfigurationError` naming it, instead of kafkajs
+   * retrying it for seconds. Default: plain text.
+   */
+  tls?: ConnectionOptions;
+  /** Anything else for `new Kafka(...)` (sasl, retry, connectionTimeout, ...). */
   kafkaConfig?: Partial<KafkaConfig>;
 }
+
+/** What a TLS handshake failure's message tells a Kafka user to do. */
+const TLS_ADVICE = {
+  trust: "pass the CA with the 'tls: { ca }' option or the URL's ?tlsCaFile=/path/to/ca.pem",
+  plain: 'Leave TLS off (no tls=true) for a plain-text listener.',
+};
 
 const LOG_LEVELS: Record<KafkajsLogLevel, KafkaLogLevel> = {
   nothing: KafkaLogLevel.NOTHING,
@@ -62,13 +78,25 @@ export class KafkajsClient implements KafkaClient {
   private producer: Producer | undefined;
   private connecting: Promise<void> | undefined;
   private readonly consumers = new Set<KafkajsGroupConsumer>();
+  /** Set while `connect()` runs: fails it on a TLS handshake failure (see {@link tlsReportingSocketFactory}). */
+  private handshakeFailed: ((error: Error) => void) | undefined;
 
   constructor(options: KafkajsClientOptions) {
+    const tls = options.tls
+      ? {
+          ssl: options.tls,
+          socketFactory: tlsReportingSocketFactory((error, address) => {
+            const failure = tlsFailure(error, address, TLS_ADVICE);
+            if (failure) this.handshakeFailed?.(failure);
+          }),
+        }
+      : {};
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'tq',
       brokers: [...options.brokers],
       logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
       logCreator: toLogger(options.logger ?? defaultLogger()),
+      ...tls,
       ...options.kafkaConfig,
     });
   }
@@ -80,11 +108,20 @@ export class KafkajsClient implements KafkaClient {
         createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
       });
+      const connected = Promise.all([admin.connect(), producer.connect()]);
+      const handshake = new Promise<never>((_, reject) => {
+        this.handshakeFailed = reject;
+      });
+      // Whichever loses the race is settled later, by nobody.
+      connected.catch(() => {});
+      handshake.catch(() => {});
       try {
-        await Promise.all([admin.connect(), producer.connect()]);
+        await Promise.race([connected, handshake]);
       } catch (error) {
         await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
         throw error;
+      } finally {
+        this.handshakeFailed = undefined;
       }
       this.admin = admin;
       this.producer = producer;
@@ -235,6 +272,8 @@ class KafkajsGroupConsumer implements GroupConsumer {
   private stopping: Promise<void> | undefined;
   private restarting: Promise<void> | undefined;
   private allPaused = false;
+  /** This member's id in its group, once joined; a crashed member's is evicted. */
+  private memberId: string | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -297,6 +336,7 @@ class KafkajsGroupConsumer implements GroupConsumer {
     const handlers = this.handlers as GroupConsumerHandlers;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (consumer !== this.consumer) return;
+      this.memberId = event.payload.memberId;
       const assignment = new Map<string, readonly number[]>(Object.entries(event.payload.memberAssignment));
       handlers.onAssigned(assignment);
       if (this.allPaused) this.pauseAll();
@@ -308,6 +348,9 @@ class KafkajsGroupConsumer implements GroupConsumer {
       if (consumer !== this.consumer) return;
       const error = event.payload.error;
       handlers.onError(error instanceof Error ? error : new Error(String(error)));
+      // Whoever replaces this member (kafkajs itself, or restart() below) joins as a new one.
+      if (this.memberId && !this.stopping) void this.evict(this.memberId);
+      this.memberId = undefined;
       // kafkajs restarts by itself after retriable errors only; "Failed to find group
       // coordinator" (a broker restarting) is not one of them. Start a new member then.
       if (!event.payload.restart && !this.stopping) this.restarting ??= this.restart().finally(() => (this.restarting = undefined));
@@ -322,6 +365,25 @@ class KafkajsGroupConsumer implements GroupConsumer {
         await handlers.onRecords(batch.topic, batch.partition, batch.messages.map(toIncoming));
       },
     });
+  }
+
+  /**
+   * Makes the group forget a crashed member (see {@link leaveGroupAs}), retrying while the broker is
+   * unreachable, for at most a session timeout (by then the group has dropped it anyway). A pending
+   * join of the replacement completes the moment it has left.
+   */
+  private async evict(memberId: string): Promise<void> {
+    const { groupId, sessionTimeoutMs } = this.options;
+    const deadline = Date.now() + sessionTimeoutMs;
+    for (let attempt = 0; !this.stopping && Date.now() < deadline; attempt++) {
+      try {
+        await leaveGroupAs(this.kafka, groupId, memberId);
+        return;
+      } catch (error) {
+        if ((error as { type?: string }).type === 'UNKNOWN_MEMBER_ID') return; // it left, or expired
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   /** Replace a crashed kafkajs consumer with a new one, retrying with backoff until stopped. */

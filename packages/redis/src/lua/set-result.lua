@@ -8,7 +8,8 @@
   KEYS[1]  celery-task-meta-<id>
   ARGV[1]  meta JSON
   ARGV[2]  time to live in ms, or 0 for none
-  ARGV[3]  the caller's reply channel, or '' (tq callers listen there: no SUBSCRIBE per result)
+  ARGV[3]  the caller's reply channel, or '' (tq callers listen there: no SUBSCRIBE per result;
+           '' for a big record, which then goes once, on the key's channel)
   ARGV[4]  task id (prefixes the reply: "<id>\n<meta JSON>")
 
   Returns 1 when stored, 0 when the stored record was kept.

@@ -10,7 +10,9 @@
   KEYS[14]     redelivered hash
   KEYS[15]     dead-letter list   "<json header>\n<raw>"
   ARGV[1]  claim id
-  ARGV[2]  mode: requeue (back of the queue) | delay | release (front, delivery not counted) | dead
+  ARGV[2]  mode: requeue (back of the queue) | delay | release (front) | dead
+           requeue, delay and release are deliberate returns: the next delivery keeps this one's
+           count (only deliveries whose consumer was lost add one; see Delivery.deliveryCount)
   ARGV[3]  requeue/delay: delay in ms; dead: the JSON header line
   ARGV[4]  delay: unique delayed id; dead: most dead letters kept
 
@@ -34,12 +36,13 @@ if mode == 'dead' then
 elseif mode == 'delay' then
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  redis.call('ZADD', KEYS[13], now + tonumber(ARGV[3]), ARGV[4] .. '|' .. bucket .. '|' .. count .. '|' .. raw)
-elseif mode == 'release' then
-  redis.call('RPUSH', KEYS[bucket + 1], raw)
-  if count > 1 then redis.call('HSET', KEYS[14], redis.sha1hex(raw), count - 1) end
+  redis.call('ZADD', KEYS[13], now + tonumber(ARGV[3]), ARGV[4] .. '|' .. bucket .. '|' .. (count - 1) .. '|' .. raw)
 else
-  redis.call('LPUSH', KEYS[bucket + 1], raw)
-  redis.call('HSET', KEYS[14], redis.sha1hex(raw), count)
+  if mode == 'release' then
+    redis.call('RPUSH', KEYS[bucket + 1], raw)
+  else
+    redis.call('LPUSH', KEYS[bucket + 1], raw)
+  end
+  if count > 1 then redis.call('HSET', KEYS[14], redis.sha1hex(raw), count - 1) end
 end
 return 1

@@ -1,0 +1,24 @@
+import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.js';
+import { selectedServices } from '../harness/selected-services.js';
+
+// `pnpm test:chaos`, also part of `pnpm test`. A transport's chaos tests are `<transport>.chaos.test.ts`;
+// TRANSPORTS=redis,kafka runs only those (as the integration project does).
+const selected = selectedServices();
+
+export default defineProject({
+  ...sourceConditions,
+  test: {
+    name: 'chaos',
+    root: import.meta.dirname,
+    include: selected.map((name) => `${name}.chaos.test.ts`),
+    // The integration project's harness: one broker set for both projects in one run (see global-setup.ts).
+    globalSetup: ['../harness/global-setup.ts'],
+    // Workers are killed, brokers restarted, networks cut: one file at a time, after nothing else
+    // (vitest runs single-worker projects in their own sequential group, last).
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 60_000,
+  },
+});
