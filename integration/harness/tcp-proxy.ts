@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { spliceSockets } from './splice-sockets.js';
 
 /** A running {@link tcpProxy}. */
 export interface TcpProxy {
@@ -28,17 +29,7 @@ export async function tcpProxy(target: string): Promise<TcpProxy> {
       client.resetAndDestroy();
       return;
     }
-    const upstream = connect(targetPort, targetHost);
-    open.add(client).add(upstream);
-    const drop = () => {
-      open.delete(client);
-      open.delete(upstream);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    spliceSockets(client, connect(targetPort, targetHost), open);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const address = server.address();

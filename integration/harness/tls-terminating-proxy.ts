@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { createServer } from 'node:tls';
+import { spliceSockets } from './splice-sockets.js';
 import type { TestCertificates } from './test-certificates.js';
 
 /** A running {@link tlsTerminatingProxy}. */
@@ -18,17 +19,7 @@ export interface TlsTerminatingProxy {
 export async function tlsTerminatingProxy(targetPort: number, certificates: TestCertificates): Promise<TlsTerminatingProxy> {
   const open = new Set<Socket>();
   const server = createServer({ cert: readFileSync(certificates.cert), key: readFileSync(certificates.key) }, (client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    open.add(client).add(upstream);
-    const drop = () => {
-      open.delete(client);
-      open.delete(upstream);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    spliceSockets(client, connect(targetPort, '127.0.0.1'), open);
   });
   // A client that rejects the certificate aborts the handshake; that is what some tests want.
   server.on('tlsClientError', () => {});

@@ -4,6 +4,7 @@ import { AmqpBroker, RpcResultBackend } from '@tq/amqp';
 import { createApp, TqError } from '@tq/core';
 import { afterEach, expect, it } from 'vitest';
 import { brokerTlsUrl, brokerUrl, testCaFile } from '../../harness/index.js';
+import { failedConnect, roundTripOverTls } from '../support/tls-checks.js';
 import { deleteQueues, quietLogger } from './amqp-support.js';
 
 process.env.TQ_LOG_LEVEL ??= 'fatal';
@@ -17,14 +18,6 @@ function tlsUrlWithCa(ca = testCaFile()): string {
   const url = new URL(brokerTlsUrl('amqp'));
   url.searchParams.set('cacertfile', ca);
   return url.href;
-}
-
-async function failedConnect(broker: AmqpBroker): Promise<{ error: unknown; ms: number }> {
-  const started = performance.now();
-  const error = await broker.connect().catch((e: unknown) => e);
-  const ms = performance.now() - started;
-  await broker.close();
-  return { error, ms };
 }
 
 it('publishes, consumes and returns the result over amqps:// (CA from the URL on one side, from the tls option on the other)', async () => {
@@ -44,14 +37,7 @@ it('publishes, consumes and returns the result over amqps:// (CA from the URL on
     await Promise.all([client.close(), worker.close()]);
     await deleteQueues([queue]);
   });
-  const add = client.task('add', (a: number, b: number) => a + b);
-  worker.task('add', (a: number, b: number) => a + b);
-  const running = worker.worker({ queues: [queue], concurrency: 2 });
-  await running.start();
-  cleanups.push(() => running.close());
-
-  const results = await Promise.all([add.delay(2, 3), add.delay(40, 2)]);
-  expect(await Promise.all(results.map((r) => r.get({ timeoutMs: 15_000 })))).toEqual([5, 42]);
+  await roundTripOverTls(client, worker, queue, 15_000);
 });
 
 it('a server certificate from a CA the client does not trust fails at once, naming the cause and the fix', async () => {

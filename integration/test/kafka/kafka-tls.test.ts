@@ -4,6 +4,7 @@ import { createApp, TqError } from '@tq/core';
 import { KafkaBroker } from '@tq/kafka';
 import { afterEach, expect, it } from 'vitest';
 import { brokerTlsUrl, testCaFile } from '../../harness/index.js';
+import { roundTripOverTls } from '../support/tls-checks.js';
 import { deleteQueues, kafkaSeeds, TEST_TIERS_MS, testConfig, uniqueQueue } from './kafka-support.js';
 
 process.env.TQ_LOG_LEVEL ??= 'fatal';
@@ -41,14 +42,7 @@ it('publishes, consumes and gets the result over the SSL listener (CA from the U
     await Promise.all([client.close(), worker.close()]);
     await deleteQueues([queue]);
   });
-  const add = client.task('add', (a: number, b: number) => a + b);
-  worker.task('add', (a: number, b: number) => a + b);
-  const running = worker.worker({ queues: [queue], concurrency: 2 });
-  await running.start();
-  cleanups.push(() => running.close());
-
-  const results = await Promise.all([add.delay(2, 3), add.delay(40, 2)]);
-  expect(await Promise.all(results.map((r) => r.get({ timeoutMs: 30_000 })))).toEqual([5, 42]);
+  await roundTripOverTls(client, worker, queue, 30_000);
 });
 
 it('a server certificate from a CA the client does not trust fails at once, naming the cause and the fix', async () => {

@@ -4,6 +4,7 @@ import { createApp, TqError } from '@tq/core';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { afterEach, expect, it } from 'vitest';
 import { brokerTlsUrl, brokerUrl, testCaFile } from '../../harness/index.js';
+import { failedConnect, roundTripOverTls } from '../support/tls-checks.js';
 
 process.env.TQ_LOG_LEVEL ??= 'fatal';
 const cleanups: (() => Promise<void>)[] = [];
@@ -18,15 +19,6 @@ function tlsUrlWithCa(ca = testCaFile()): string {
   return url.href;
 }
 
-/** How long `connect()` takes to fail, and with what. */
-async function failedConnect(broker: RedisBroker): Promise<{ error: unknown; ms: number }> {
-  const started = performance.now();
-  const error = await broker.connect().catch((e: unknown) => e);
-  const ms = performance.now() - started;
-  await broker.close();
-  return { error, ms };
-}
-
 it('publishes, consumes and stores the result over rediss:// (CA from the URL on one side, from the tls option on the other)', async () => {
   const queue = `tq-it-tls-${randomUUID()}`;
   const client = createApp({ broker: tlsUrlWithCa(), backend: tlsUrlWithCa(), defaultQueue: queue });
@@ -37,14 +29,7 @@ it('publishes, consumes and stores the result over rediss:// (CA from the URL on
     defaultQueue: queue,
   });
   cleanups.push(() => Promise.all([client.close(), worker.close()]).then(() => {}));
-  const add = client.task('add', (a: number, b: number) => a + b);
-  worker.task('add', (a: number, b: number) => a + b);
-  const running = worker.worker({ queues: [queue], concurrency: 2 });
-  await running.start();
-  cleanups.push(() => running.close());
-
-  const results = await Promise.all([add.delay(2, 3), add.delay(40, 2)]);
-  expect(await Promise.all(results.map((r) => r.get({ timeoutMs: 15_000 })))).toEqual([5, 42]);
+  await roundTripOverTls(client, worker, queue, 15_000);
 });
 
 it('a server certificate from a CA the client does not trust fails at once, naming the cause and the fix', async () => {

@@ -4,6 +4,7 @@ import { createApp, createTaskMessage, TqError } from '@tq/core';
 import { SqsBroker } from '@tq/sqs';
 import { afterEach, expect, it } from 'vitest';
 import { brokerTlsUrl, sqsTestClientConfig, testCaFile } from '../../harness/index.js';
+import { roundTripOverTls } from '../support/tls-checks.js';
 import { deleteQueues, endpoint, sqsUrl } from './sqs-test-support.js';
 
 process.env.TQ_LOG_LEVEL ??= 'fatal';
@@ -49,14 +50,7 @@ it('publishes, consumes and gets the result over HTTPS with a private CA (from t
     await Promise.all([client.close(), worker.close()]);
     await deleteQueues([queue]);
   });
-  const add = client.task('add', (a: number, b: number) => a + b);
-  worker.task('add', (a: number, b: number) => a + b);
-  const running = worker.worker({ queues: [queue], concurrency: 2 });
-  await running.start();
-  cleanups.push(() => running.close());
-
-  const results = await Promise.all([add.delay(2, 3), add.delay(40, 2)]);
-  expect(await Promise.all(results.map((r) => r.get({ timeoutMs: 15_000 })))).toEqual([5, 42]);
+  await roundTripOverTls(client, worker, queue, 15_000);
 });
 
 it('a server certificate from a CA the client does not trust fails the first call at once, naming the cause and the fix', async () => {
