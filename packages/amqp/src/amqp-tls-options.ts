@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigurationError, readTlsFile } from '@tq/core';
+import { ConfigurationError, readTlsFiles } from '@tq/core';
 
 /**
  * TLS parameters of an `amqps://` URL, as RabbitMQ's URI spec names them: `cacertfile` (PEM of the
@@ -25,13 +25,7 @@ export function amqpTlsOf(url: string, configured?: ConnectionOptions): { url: s
   if (parsed.protocol !== 'amqps:') {
     throw new ConfigurationError(`URL parameter ${given.join(', ')} needs an amqps:// URL (the server's TLS port)`);
   }
-  const options: ConnectionOptions = {};
-  const ca = readTlsFile(parsed, 'cacertfile');
-  const cert = readTlsFile(parsed, 'certfile');
-  const key = readTlsFile(parsed, 'keyfile');
-  if (ca) options.ca = ca;
-  if (cert) options.cert = cert;
-  if (key) options.key = key;
+  const options: ConnectionOptions = readTlsFiles(parsed, { ca: 'cacertfile', cert: 'certfile', key: 'keyfile' });
   const verify = parsed.searchParams.get('verify');
   if (verify !== null) {
     if (verify !== 'verify_peer' && verify !== 'verify_none') {

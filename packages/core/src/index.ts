@@ -34,7 +34,7 @@ export { handOff } from './transport/hand-off.js';
 export { maskCredentials } from './transport/mask-credentials.js';
 export { numberParam } from './transport/number-param.js';
 export { positiveNumber } from './transport/positive-number.js';
-export { readTlsFile } from './transport/read-tls-file.js';
+export { readTlsFiles, type TlsFiles } from './transport/read-tls-files.js';
 export { scheduleEntryChanges } from './transport/schedule-entry-changes.js';
 export { type TlsAdvice, tlsFailure } from './transport/tls-failure.js';
 export { Worker } from './worker/worker.js';

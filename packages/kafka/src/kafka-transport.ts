@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigurationError, checkUrlParams, numberParam, readTlsFile, type TransportModule } from '@tq/core';
+import { ConfigurationError, checkUrlParams, numberParam, readTlsFiles, type TransportModule } from '@tq/core';
 import { KafkaBroker } from './kafka-broker.js';
 import type { KafkaBrokerConfig } from './kafka-broker-config.js';
 
@@ -49,14 +49,14 @@ function tlsOf(url: URL): ConnectionOptions | undefined {
   if (flag !== null && !['true', 'false', '1', '0'].includes(flag)) {
     throw new ConfigurationError(`kafka:// URL parameter tls must be true or false, got '${flag}'`);
   }
-  const files = { ca: readTlsFile(url, 'tlsCaFile'), cert: readTlsFile(url, 'tlsCertFile'), key: readTlsFile(url, 'tlsKeyFile') };
-  const given = Object.entries(files).filter(([, value]) => value !== undefined);
+  const files = readTlsFiles(url, { ca: 'tlsCaFile', cert: 'tlsCertFile', key: 'tlsKeyFile' });
+  const given = Object.keys(files).length;
   if (flag === 'false' || flag === '0') {
-    if (given.length > 0) throw new ConfigurationError('kafka:// URL: tlsCaFile, tlsCertFile and tlsKeyFile need TLS; drop tls=false');
+    if (given > 0) throw new ConfigurationError('kafka:// URL: tlsCaFile, tlsCertFile and tlsKeyFile need TLS; drop tls=false');
     return undefined;
   }
-  if (flag === null && given.length === 0) return undefined;
-  return Object.fromEntries(given);
+  if (flag === null && given === 0) return undefined;
+  return files;
 }
 
 /** `kafka://` for `createApp({ broker })`. Kafka is a broker only: results go to redis:// or memory://. */

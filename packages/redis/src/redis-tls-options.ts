@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigurationError, readTlsFile } from '@tq/core';
+import { ConfigurationError, readTlsFiles } from '@tq/core';
 
 /**
  * TLS parameters of a `rediss://` URL, named as redis-py and Celery name them so one URL serves
@@ -37,7 +37,7 @@ export function redisTlsOptions(
     }
     return undefined;
   }
-  const options: ConnectionOptions = {};
+  const options: ConnectionOptions = readTlsFiles(url, { ca: 'ssl_ca_certs', cert: 'ssl_certfile', key: 'ssl_keyfile' });
   const reqs = url.searchParams.get('ssl_cert_reqs');
   if (reqs !== null) {
     const verify = CERT_REQS[reqs.toLowerCase()];
@@ -46,11 +46,5 @@ export function redisTlsOptions(
     }
     options.rejectUnauthorized = verify;
   }
-  const ca = readTlsFile(url, 'ssl_ca_certs');
-  const cert = readTlsFile(url, 'ssl_certfile');
-  const key = readTlsFile(url, 'ssl_keyfile');
-  if (ca) options.ca = ca;
-  if (cert) options.cert = cert;
-  if (key) options.key = key;
   return { ...options, ...configured };
 }

@@ -1,5 +1,5 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { ConfigurationError, checkUrlParams, numberParam, readTlsFile, type TransportModule } from '@tq/core';
+import { ConfigurationError, checkUrlParams, numberParam, readTlsFiles, type TransportModule } from '@tq/core';
 import { SqsBroker } from './sqs-broker.js';
 import type { SqsBrokerConfig } from './sqs-broker-config.js';
 
@@ -41,8 +41,7 @@ export function sqsConfigFromUrl(url: URL): SqsBrokerConfig {
     'tlsCertFile',
     'tlsKeyFile',
   ]);
-  const tlsFiles = { ca: readTlsFile(url, 'tlsCaFile'), cert: readTlsFile(url, 'tlsCertFile'), key: readTlsFile(url, 'tlsKeyFile') };
-  const tlsOptions = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined));
+  const tlsOptions = readTlsFiles(url, { ca: 'tlsCaFile', cert: 'tlsCertFile', key: 'tlsKeyFile' });
   const params = url.searchParams;
   const clientConfig: SQSClientConfig = {};
   const region = params.get('region');
