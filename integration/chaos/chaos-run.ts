@@ -30,7 +30,7 @@ export class ChaosRun {
   readonly queue: string;
   readonly dir: string;
   readonly app: App;
-  readonly record: Task<[string], void>;
+  readonly record: Task<[id: string], null>;
   private readonly workers = new Set<WorkerProcess>();
 
   constructor(
@@ -41,8 +41,8 @@ export class ChaosRun {
     this.dir = mkdtempSync(join(tmpdir(), `tq-chaos-${transport}-`));
     const logger = defaultLogger().child({}, { level: 'error' });
     this.app = createApp({ broker: chaosBroker(transport, { logger }), logger, defaultQueue: this.queue });
-    // Only its name and arguments matter here: the worker processes run it.
-    this.record = this.app.task(RECORD_TASK, async (_id: string) => {});
+    // The worker processes run it; this app only sends it.
+    this.record = this.app.remoteTask<[id: string], null>(RECORD_TASK);
   }
 
   /** A worker process on this run's queue (not awaited: see `ready`). */
@@ -93,7 +93,7 @@ export class Sender {
   private running = true;
   private readonly loop: Promise<void>;
 
-  constructor(record: Task<[string], void>) {
+  constructor(record: Task<[id: string], null>) {
     this.loop = (async () => {
       while (this.running) {
         const id = randomUUID();

@@ -3,6 +3,7 @@ import { controlServer } from './control-server.js';
 import { installExitGuards } from './exit-guards.js';
 import { harnessEnv } from './harness-env.js';
 import { stateDir } from './paths.js';
+import { ensurePythonVenv } from './python-venv.js';
 import { selectedServices } from './selected-services.js';
 import { startBrokers } from './start-brokers.js';
 import { reapStaleStates } from './state-file.js';
@@ -51,7 +52,17 @@ export default async function globalSetup(project: TestProject): Promise<() => P
 async function provideBrokers(): Promise<SharedBrokers> {
   const runsDir = `${stateDir}/runs`;
   await reapStaleStates(runsDir);
-  const brokers = await startBrokers({ services: selectedServices(), stateFile: `${runsDir}/vitest-${process.pid}.json` });
+  // The Python peer's virtualenv is built while the brokers start: a cold one takes a minute of pip.
+  const [python, started] = await Promise.allSettled([
+    ensurePythonVenv(),
+    startBrokers({ services: selectedServices(), stateFile: `${runsDir}/vitest-${process.pid}.json` }),
+  ]);
+  if (started.status === 'rejected') throw started.reason;
+  const brokers = started.value;
+  if (python.status === 'rejected') {
+    await brokers.stop();
+    throw python.reason;
+  }
   const removeGuards = installExitGuards(brokers);
   const control = await controlServer(brokers);
   const running = [...brokers.services.values()];
@@ -63,6 +74,7 @@ async function provideBrokers(): Promise<SharedBrokers> {
       .map((s) => s.name)
       .join(','),
     [harnessEnv.control]: control.url,
+    [harnessEnv.python]: python.value,
   };
   // Test workers are forked after globalSetup returns, so they inherit these.
   Object.assign(process.env, env);

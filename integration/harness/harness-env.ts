@@ -9,4 +9,6 @@ export const harnessEnv = {
   restartable: 'TQ_BROKERS_RESTARTABLE',
   /** URL of the global setup's control endpoint (see control-server.ts). */
   control: 'TQ_BROKERS_CONTROL_URL',
+  /** The `python` of the virtualenv with the pinned Celery peer (see python-venv.ts). */
+  python: 'TQ_PYTHON',
 } as const;

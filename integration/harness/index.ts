@@ -77,3 +77,13 @@ export async function restartBroker(service: ServiceName): Promise<void> {
   const response = await fetch(`${control}/restart/${service}`, { method: 'POST' });
   if (!response.ok) throw new Error(`restart ${service} failed: ${await response.text()}`);
 }
+export {
+  type CeleryBeatOptions,
+  type CeleryWorkerOptions,
+  type CeleryWorkerProcess,
+  pythonPeer,
+  pythonPeerDir,
+  runPythonScript,
+  startCeleryBeat,
+  startCeleryWorker,
+} from './celery-peer.js';

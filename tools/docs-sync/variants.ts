@@ -67,6 +67,15 @@ const SPECS: readonly VariantSpec[] = [
     results: { url: 'redis://host:7000?cluster=true' },
   },
   {
+    label: 'Redis, delays for Celery workers',
+    url: 'redis://host:6379/0?delays=eta-header',
+    pkg: '@tq/redis',
+    module: redis,
+    page: { name: 'redis', column: '`?delays=eta-header`' },
+    readme: false,
+    results: { url: 'redis://host:6379/0' },
+  },
+  {
     label: 'RabbitMQ',
     url: 'amqp://guest:guest@host:5672//',
     pkg: '@tq/amqp',

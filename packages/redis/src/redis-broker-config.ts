@@ -27,4 +27,19 @@ export interface RedisBrokerConfig extends RedisConnectionConfig {
   claimBatchSize?: number;
   /** Dead letters kept per queue (oldest dropped first). Default 10 000. */
   deadLetterLimit?: number;
+  /**
+   * Where a delayed message (countdown, eta, retry backoff) waits until it is due.
+   *
+   * - `'sorted-set'` (default): in tq's `_tq.<queue>.delayed`, on the Redis clock, promoted by the
+   *   claims of tq consumers of the queue. Nothing waits in a worker: no memory held, no prefetch
+   *   taken, and kombu's redelivery of an eta beyond its visibility timeout (kombu#337) cannot
+   *   happen. Python Celery workers never promote it, so they never see the message.
+   * - `'eta-header'`: on the queue's list at once, with its `eta` header, as Celery sends it over
+   *   kombu: for queues Python Celery workers consume. The worker that takes it holds it until due:
+   *   a Celery worker unacked, in memory (set Celery's `visibility_timeout` above the longest delay,
+   *   or it runs twice); a tq worker puts it back into the sorted set with the remaining delay.
+   *
+   * `capabilities.delay.emulated` is true with `'eta-header'`: workers do the waiting, not Redis.
+   */
+  delays?: 'sorted-set' | 'eta-header';
 }

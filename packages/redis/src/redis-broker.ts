@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type Broker,
   type BrokerCapabilities,
+  ConfigurationError,
   type ConsumeOptions,
   type ControlChannel,
   type DeadLetter,
@@ -13,6 +14,7 @@ import {
   type Subscription,
   type TaskMessage,
   toEnvelope,
+  UnsupportedCapabilityError,
 } from '@tq/core';
 import { AckBatcher } from './ack-batcher.js';
 import type { BrokerContext } from './broker-context.js';
@@ -33,6 +35,8 @@ const DEFAULT_CLAIM_BATCH_SIZE = 200;
 const DEFAULT_DEAD_LETTER_LIMIT = 10_000;
 /** Messages per LPUSH / ZADD in a batch publish (keeps each command, and Lua's unpack, bounded). */
 const PUSH_CHUNK = 1000;
+/** The values of `RedisBrokerConfig.delays`. */
+const DELAYS = ['sorted-set', 'eta-header'];
 
 /** One encoded message, ready to store. */
 interface Encoded {
@@ -58,9 +62,10 @@ export interface RedisBrokerHealth {
  * The Redis broker. Messages are kombu's JSON envelope on kombu's lists (priority buckets
  * included), so Python Celery and tq share queues. Beyond kombu: an atomic claim into an in-flight
  * record with a visibility deadline (which core's heartbeat extends through `extendVisibility`),
- * delays in a sorted set promoted by the claim itself, dead letters, and a doorbell so idle
- * consumers do not poll. It only moves bytes: lifecycle, publish checks and liveness are core's
- * (`RuntimeBroker`), which calls it only between a successful `connect()` and `close()`.
+ * delays in a sorted set promoted by the claim itself (or, with `delays: 'eta-header'`, on the lists
+ * with their eta, as Celery sends them), dead letters, and a doorbell so idle consumers do not
+ * poll. It only moves bytes: lifecycle, publish checks and liveness are core's (`RuntimeBroker`),
+ * which calls it only between a successful `connect()` and `close()`.
  * See docs/transports/redis.md.
  */
 export class RedisBroker implements Broker {
@@ -78,11 +83,20 @@ export class RedisBroker implements Broker {
   private readonly consumers = new Set<RedisConsumer>();
   private readonly idPrefix = randomBytes(6).toString('base64url');
   private sequence = 0;
+  /** `delays: 'eta-header'`: a delayed message goes on its list at once; its eta header holds it. */
+  private readonly delaysInEtaHeader: boolean;
 
   constructor(config: RedisBrokerConfig = {}) {
     const logger = (config.logger ?? defaultLogger()).child({ broker: 'RedisBroker' });
     const positive = (name: keyof RedisBrokerConfig, fallback: number, integer = false, max?: number) =>
       positiveNumber('RedisBroker', name, config[name] as number | undefined, fallback, { integer, max });
+    const delays = config.delays ?? 'sorted-set';
+    if (!DELAYS.includes(delays)) {
+      throw new ConfigurationError(
+        `RedisBroker delays must be 'sorted-set' (the default: tq's sorted set) or 'eta-header' (Celery's way, for queues Python Celery workers consume), got '${delays}'`,
+      );
+    }
+    this.delaysInEtaHeader = delays === 'eta-header';
     this.connection = new RedisConnection(config, logger);
     this.keys = new KeySpace(config.keyPrefix ?? '', this.connection.cluster);
     this.acks = new AckBatcher(this.connection, logger);
@@ -90,7 +104,8 @@ export class RedisBroker implements Broker {
     this.control = new RedisControlChannel(this.connection, this.pubsub, this.keys.pidboxChannel(this.connection.db));
     this.capabilities = {
       // Held by Redis in a sorted set, promoted atomically by the claim script: no worker memory, no hop limit.
-      delay: { maxDelayMs: Number.MAX_SAFE_INTEGER, emulated: false },
+      // eta-header: held by the consuming worker, which honours an eta of any length (no hops).
+      delay: { maxDelayMs: Number.MAX_SAFE_INTEGER, emulated: this.delaysInEtaHeader },
       priority: { levels: PRIORITY_LEVELS },
       ack: 'per-message',
       visibilityTimeout: true,
@@ -133,7 +148,9 @@ export class RedisBroker implements Broker {
   /**
    * Standalone: a ready message goes to a consumer registered idle on the queue when there is one
    * (claimed for it in the same script, see push.lua), else on its list. Cluster, or delayed: stored,
-   * then the doorbell rings.
+   * then the doorbell rings. With `delays: 'eta-header'` a delayed message is a ready one.
+   *
+   * @throws UnsupportedCapabilityError with `delays: 'eta-header'`, for a delay without an eta header
    */
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
     const encoded = this.encode(queue, message, options);
@@ -221,7 +238,21 @@ export class RedisBroker implements Broker {
     const bucket = kombuPriorityOf(options.priority ?? message.properties.priority);
     // The envelope carries kombu's priority, so a Python restore puts it back in the same bucket.
     const raw = toEnvelope({ ...message, properties: { ...message.properties, priority: bucket } }, { queue });
-    return { queue, bucket, raw, delayMs: Math.max(0, Math.round(options.delayMs ?? 0)) };
+    return { queue, bucket, raw, delayMs: this.delayMsOf(message, options) };
+  }
+
+  /** How long the message waits in the sorted set: with `delays: 'eta-header'` never (its eta header holds it). */
+  private delayMsOf(message: TaskMessage, options: PublishOptions): number {
+    const delayMs = Math.max(0, Math.round(options.delayMs ?? 0));
+    if (delayMs === 0 || !this.delaysInEtaHeader) return delayMs;
+    // An app always writes the eta with the delay; only a direct publish can lack it, and would run at once.
+    if (!message.headers.eta) {
+      throw new UnsupportedCapabilityError(
+        'delay',
+        `RedisBroker with delays 'eta-header' delays a message by its eta header, and ${message.headers.id} (${message.headers.task}) has none: set it (createTaskMessage({ eta })) or send through an app`,
+      );
+    }
+    return 0;
   }
 
   private async store(messages: readonly Encoded[]): Promise<void> {

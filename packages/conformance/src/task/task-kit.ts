@@ -1,4 +1,4 @@
-import type { App, Task, TaskFunction, TaskOptions, Worker, WorkerEvents, WorkerOptions } from '@tq/core';
+import type { App, Task, TaskFunction, TaskOptions, TaskResult, WireChecked, Worker, WorkerEvents, WorkerOptions } from '@tq/core';
 import { it, type TestContext, type TestFunction } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import type { TaskConformanceConfig } from './task-conformance-config.js';
@@ -59,11 +59,15 @@ export class TaskKit {
   }
 
   /** Define a task on the kit's app, routed to the kit's queue. */
-  task<A extends unknown[], R>(name: string, fn: TaskFunction<A, R>): Task<A, Awaited<R>>;
-  task<A extends unknown[], R>(name: string, options: TaskOptions, fn: TaskFunction<A, R>): Task<A, Awaited<R>>;
+  task<A extends unknown[], R>(name: string, fn: TaskFunction<A, R> & WireChecked<A, R>): Task<A, TaskResult<Awaited<R>>>;
+  task<A extends unknown[], R>(
+    name: string,
+    options: TaskOptions,
+    fn: TaskFunction<A, R> & WireChecked<A, R>,
+  ): Task<A, TaskResult<Awaited<R>>>;
   task<A extends unknown[], R>(name: string, optionsOrFn: TaskOptions | TaskFunction<A, R>, maybeFn?: TaskFunction<A, R>) {
-    const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn as TaskFunction<A, R>];
-    return this.app.task(name, { queue: this.queue, ...options }, fn);
+    const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
+    return this.app.task(name, { queue: this.queue, ...options }, fn as TaskFunction<A, R> & WireChecked<A, R>);
   }
 
   /** A started worker of `app` (default: the kit's) on the kit's queue, closed when the test ends. */

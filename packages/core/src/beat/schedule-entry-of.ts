@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { toPythonJson } from '../protocol/to-python-json.js';
 import type { ScheduleOptions } from '../spec/schedule-options.js';
 import type { ScheduleEntry } from '../spec/schedule-store.js';
 import type { ScheduleTiming } from '../spec/schedule-timing.js';
@@ -7,8 +8,10 @@ import { checkTiming, instantOf } from './next-tick.js';
 import { firstTick } from './plan-tick.js';
 
 /**
- * A checked, JSON-safe entry for schedule `name` (dates become ISO strings), waiting for its first
- * tick after `nowMs`. Throws a `ConfigurationError` saying what is wrong.
+ * A checked, JSON-safe entry for schedule `name` (dates of the timing and options become ISO
+ * strings; the signature is kept in its wire form), waiting for its first tick after `nowMs`.
+ * Throws a `ConfigurationError` saying what is wrong, or an `UnencodableValueError` naming an
+ * argument the wire cannot carry.
  */
 export function scheduleEntryOf(
   name: string,
@@ -28,7 +31,8 @@ export function scheduleEntryOf(
   const entry: ScheduleEntry = {
     name,
     timing: jsonSafe(timing),
-    signature,
+    // In its wire form: Dates and bytes stay kombu-tagged in any store, and arrive as Dates and bytes.
+    signature: JSON.parse(toPythonJson(signature, 'signature', where)) as SignatureJson,
     options: jsonSafe(options),
     owner,
     paused: false,

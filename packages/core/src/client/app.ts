@@ -28,8 +28,10 @@ import type { ScheduleStore } from '../spec/schedule-store.js';
 import type { ScheduleTiming } from '../spec/schedule-timing.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
 import { Task, type TaskFunction } from '../task/task.js';
+import { maybeCurrentTask } from '../task/task-context.js';
 import type { TaskOptions } from '../task/task-options.js';
 import type { TaskRegistry } from '../task/task-registry.js';
+import type { TaskResult, WireChecked } from '../task/wire-safe.js';
 import { maskCredentials } from '../transport/mask-credentials.js';
 import { positiveNumber } from '../transport/positive-number.js';
 import { Worker } from '../worker/worker.js';
@@ -93,10 +95,15 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly replyTo = randomUUID();
   // biome-ignore lint/suspicious/noExplicitAny: tasks of every signature live here
   private readonly tasks = new Map<string, Task<any, any>>();
+  /** Tasks declared with {@link remoteTask}: called from here, run elsewhere. */
+  // biome-ignore lint/suspicious/noExplicitAny: as `tasks`
+  private readonly remoteTasks = new Map<string, Task<any, any>>();
   /** What this app's tasks and canvas nodes send through: any signature, answered with the handle its shape calls for. */
   private readonly applier: CanvasApplier = {
     applyNode: async (signature, prepend, call) => {
-      const send = () => applySignature(this, signature, { prepend });
+      // Sent from inside a running task: it is that task's child, as in Celery (root_id, parent_id; Flower's task tree).
+      const sender = maybeCurrentTask();
+      const send = () => applySignature(this, signature, { prepend, parentId: sender?.id, rootId: sender?.rootId });
       return call?.deduplicate ? this.asyncResult(await sendOnce(this, signature, send)) : this.handleOf(await send());
     },
   };
@@ -118,20 +125,54 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.signer = config.signing ? new MessageSigner(config.signing) : undefined;
   }
 
-  /** Define a task. Its argument and result types come from `fn`. */
-  task<A extends unknown[], R>(name: string, fn: TaskFunction<A, R>): Task<A, Awaited<R>>;
-  task<A extends unknown[], R>(name: string, options: TaskOptions, fn: TaskFunction<A, R>): Task<A, Awaited<R>>;
+  /**
+   * Define a task. Its argument and result types come from `fn`, and must be what the wire carries
+   * ({@link WireSafe}: JSON's values, Date, Uint8Array, arrays and plain-data objects), so a task
+   * taking a Map, or returning one, does not compile. A task that returns nothing gives null.
+   */
+  task<A extends unknown[], R>(name: string, fn: TaskFunction<A, R> & WireChecked<A, R>): Task<A, TaskResult<Awaited<R>>>;
+  task<A extends unknown[], R>(
+    name: string,
+    options: TaskOptions,
+    fn: TaskFunction<A, R> & WireChecked<A, R>,
+  ): Task<A, TaskResult<Awaited<R>>>;
   task<A extends unknown[], R>(
     name: string,
     optionsOrFn: TaskOptions | TaskFunction<A, R>,
     maybeFn?: TaskFunction<A, R>,
-  ): Task<A, Awaited<R>> {
+  ): Task<A, TaskResult<Awaited<R>>> {
     const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
     if (typeof fn !== 'function') throw new ConfigurationError(`app.task('${name}', ...) needs a function.`);
-    if (this.tasks.has(name)) throw new ConfigurationError(`A task named '${name}' is already defined on this app.`);
-    const task = new Task<A, Awaited<R>>(this.applier, name, options, fn as TaskFunction<A, Awaited<R>>);
+    this.checkNewName(name);
+    const task = new Task<A, TaskResult<Awaited<R>>>(this.applier, name, options, fn as TaskFunction<A, TaskResult<Awaited<R>>>);
     this.tasks.set(name, task);
     return task;
+  }
+
+  /**
+   * Declare a task that runs elsewhere — on Python Celery workers, or on tq workers of another
+   * service — to call it with checked types: `delay`, `applyAsync`, `s`, `si` and canvases work as
+   * for {@link task}, e.g. `app.remoteTask<[x: number, y: number], number>('py.add', { queue: 'python' })`.
+   * There is no function here, so this app's workers never run it (a message for it that reaches
+   * them is rejected as an unknown task): route it with `options.queue` to a queue its own workers
+   * consume. Its arguments are not checked against parameters on this side; the worker that runs it does.
+   */
+  remoteTask<A extends unknown[], R>(
+    name: string,
+    options: TaskOptions & WireChecked<A, R> = {} as TaskOptions & WireChecked<A, R>,
+  ): Task<A, R> {
+    this.checkNewName(name);
+    const runsElsewhere = (..._args: unknown[]): never => {
+      throw new ConfigurationError(`'${name}' is a remote task (app.remoteTask): its own workers run it, not this app.`);
+    };
+    const task = new Task<A, R>(this.applier, name, options, runsElsewhere);
+    this.remoteTasks.set(name, task);
+    return task;
+  }
+
+  private checkNewName(name: string): void {
+    if (this.tasks.has(name) || this.remoteTasks.has(name))
+      throw new ConfigurationError(`A task named '${name}' is already defined on this app.`);
   }
 
   /** A registered task by name. */
@@ -302,7 +343,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
 
   /** Part of {@link WorkerHost} (`SignaturePublisher`): the task's own queue, else the default. */
   queueFor(taskName: string): string {
-    return this.tasks.get(taskName)?.options.queue ?? this.defaultQueue;
+    return (this.tasks.get(taskName) ?? this.remoteTasks.get(taskName))?.options.queue ?? this.defaultQueue;
   }
 
   /** Part of {@link WorkerHost} (`SignaturePublisher`): announce a chord; refuses a backend without atomic counters. */

@@ -12,6 +12,7 @@ export { TaskRevokedError } from './task-revoked-error.js';
 export { TimeLimitExceededError } from './time-limit-exceeded-error.js';
 export { TqError, type TqErrorCode } from './tq-error.js';
 export { TransportNotInstalledError } from './transport-not-installed-error.js';
+export { UnencodableValueError } from './unencodable-value-error.js';
 export { UnknownTaskError } from './unknown-task-error.js';
 export { UnsupportedCapabilityError } from './unsupported-capability-error.js';
 export { WorkerShutdownError } from './worker-shutdown-error.js';

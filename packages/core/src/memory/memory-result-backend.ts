@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { parseKombuJson, toPythonJson } from '../protocol/index.js';
 import {
   type BackendCapabilities,
   type ChordPart,
@@ -24,8 +25,8 @@ export interface MemoryResultBackendConfig {
 const DEFAULT_EXPIRES_MS = 24 * 60 * 60_000;
 
 /**
- * The `memory://` result backend: records kept as JSON text (so values that would not survive a
- * real backend do not survive this one), push `watch`, groups, and an atomic chord counter.
+ * The `memory://` result backend: records kept as kombu's JSON text, as Redis keeps them (so values
+ * that would not survive a real backend do not survive this one, and Dates and bytes do), push `watch`, groups, and an atomic chord counter.
  */
 export class MemoryResultBackend implements ResultBackend {
   readonly capabilities: BackendCapabilities = {
@@ -67,14 +68,14 @@ export class MemoryResultBackend implements ResultBackend {
     // A stored SUCCESS stays (a redelivered attempt must not undo it), and a final state is not
     // replaced by a pending one (a retry's FAILURE can land before the RETRY of the attempt that sent it).
     if (stored === 'SUCCESS' || (stored !== undefined && READY_STATES.has(stored) && !READY_STATES.has(meta.status))) return;
-    store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
+    store.setResult(taskId, toPythonJson(meta), this.ttl(options));
   }
 
   async claim(taskId: string, meta: ResultMeta, options?: SetResultOptions): Promise<boolean> {
     const store = this.live();
     // No await between the check and the write: no other caller runs in between.
     if (store.getResult(taskId) !== undefined) return false;
-    store.setResult(taskId, JSON.stringify(meta), this.ttl(options));
+    store.setResult(taskId, toPythonJson(meta), this.ttl(options));
     return true;
   }
 
@@ -107,7 +108,7 @@ export class MemoryResultBackend implements ResultBackend {
   }
 
   async watch(taskId: string, listener: (meta: ResultMeta) => void): Promise<() => Promise<void>> {
-    const stop = this.live().watch(taskId, (json) => listener(JSON.parse(json) as ResultMeta));
+    const stop = this.live().watch(taskId, (json) => listener(parseKombuJson(json) as ResultMeta));
     this.unwatchers.add(stop);
     return async () => {
       stop();
@@ -143,5 +144,5 @@ export class MemoryResultBackend implements ResultBackend {
 }
 
 function parse<T>(json: string | undefined): T | undefined {
-  return json === undefined ? undefined : (JSON.parse(json) as T);
+  return json === undefined ? undefined : (parseKombuJson(json) as T);
 }

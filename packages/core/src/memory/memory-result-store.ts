@@ -1,3 +1,4 @@
+import { parseKombuJson, toPythonJson } from '../protocol/index.js';
 import type { ChordPart } from '../spec/result-backend.js';
 import { MemoryScheduleStore } from './memory-schedule-store.js';
 
@@ -126,10 +127,11 @@ export class MemoryResultStore {
     if (chord.done) return undefined;
     chord.expiresAt = expiry(ttlMs);
     const key = `${part.taskId}:${part.index}`;
-    if (!chord.parts.has(key)) chord.parts.set(key, JSON.stringify(part));
+    // A member without a group index has a non-finite one: kept as null, which sorts last.
+    if (!chord.parts.has(key)) chord.parts.set(key, toPythonJson({ ...part, index: Number.isFinite(part.index) ? part.index : null }));
     if (chord.size === undefined || chord.parts.size < chord.size) return undefined;
     chord.done = true;
-    const parts = [...chord.parts.values()].map((json) => JSON.parse(json) as ChordPart);
+    const parts = [...chord.parts.values()].map((json) => parseKombuJson(json) as ChordPart);
     // Array#sort is stable: members without a finite index keep arrival order, after the others.
     return parts.sort((a, b) => sortKey(a.index) - sortKey(b.index));
   }

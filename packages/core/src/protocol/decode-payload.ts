@@ -1,7 +1,7 @@
 import { MessageDecodeError } from '../errors/message-decode-error.js';
 import { checkJsonStructure } from './check-json-structure.js';
 import { decompressBody } from './compression.js';
-import { parseKombuJson } from './parse-kombu-json.js';
+import { reviveWireValues } from './revive-wire-values.js';
 import { unsupportedContentType } from './unsupported-content-type.js';
 
 /** How a serialized body was produced: the message's content type, encoding and compression. */
@@ -17,7 +17,8 @@ export interface BodyEncodingInfo {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Serialized body bytes to a JSON value (kombu tagged values decoded), before any shape check.
+ * Serialized body bytes to a JSON value (kombu tagged values decoded: see `reviveWireValues`), before
+ * any shape check.
  * Shared by the protocol v2 and v1 paths. Only JSON is decoded: pickle and YAML are refused saying
  * why, and the parsed value must pass `checkJsonStructure` (depth limit, no `__proto__` keys).
  *
@@ -41,10 +42,11 @@ export function decodePayload(bytes: Uint8Array, info: BodyEncodingInfo): unknow
   }
   let value: unknown;
   try {
-    value = parseKombuJson(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new MessageDecodeError(`Body is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   checkJsonStructure(value, 'Body');
-  return value;
+  // After the check: it walks the JSON as parsed, not Buffers; skipped when no tag can be present.
+  return text.includes('"__type__"') ? reviveWireValues(value, 'Body') : value;
 }

@@ -1,4 +1,6 @@
+import { UnencodableValueError } from '../errors/unencodable-value-error.js';
 import type { TaskBody, TaskMessage } from '../spec/task-message.js';
+import { bodyValuePath } from './body-value-path.js';
 import { compressBody } from './compression.js';
 import { toPythonJson } from './to-python-json.js';
 
@@ -6,8 +8,8 @@ import { toPythonJson } from './to-python-json.js';
  * Serializes `[args, kwargs, embed]` to UTF-8 JSON bytes formatted like Python's `json.dumps`,
  * compressed when `compression` (the message's `compression` header) is given.
  *
- * @throws TypeError when the body holds a value JSON cannot represent (a BigInt) or the
- *   compression is not `application/x-gzip`.
+ * @throws UnencodableValueError when the body holds a value with no faithful JSON form (see `toPythonJson`).
+ * @throws TypeError when the compression is not `application/x-gzip`.
  */
 export function encodeBody(body: TaskBody, compression?: string): Uint8Array {
   const bytes = Buffer.from(toPythonJson(body), 'utf8');
@@ -20,12 +22,21 @@ const encoded = new WeakMap<TaskBody, { compression: string | undefined; bytes: 
 /**
  * The message's body as it travels (see {@link encodeBody}), encoded once per message: the
  * runtime's size check encodes it, the transport's encoder gets the same bytes back.
+ *
+ * @throws UnencodableValueError naming the task and the argument (`task 'reports.build': args[1].when.at is a Map, ...`).
  */
 export function encodedBodyOf(message: TaskMessage): Uint8Array {
   const compression = typeof message.headers.compression === 'string' ? message.headers.compression : undefined;
   const cached = encoded.get(message.body);
   if (cached && cached.compression === compression) return cached.bytes;
-  const bytes = encodeBody(message.body, compression);
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeBody(message.body, compression);
+  } catch (error) {
+    if (!(error instanceof UnencodableValueError)) throw error;
+    const { keys, problem } = error;
+    throw new UnencodableValueError(`${bodyValuePath(message.headers.task, message.body, keys)} ${problem}`, { keys, problem });
+  }
   encoded.set(message.body, { compression, bytes });
   return bytes;
 }

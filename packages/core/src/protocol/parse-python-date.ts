@@ -1,9 +1,11 @@
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/i;
 
 /**
  * Parses an ISO-8601 date as Celery writes it (`eta`, `expires`, `date_done`): with or without
- * microseconds, with `+HH:MM`/`Z` or naive. Naive values are UTC, as Celery reads them
- * (`maybe_make_aware`). Precision below a millisecond is dropped.
+ * microseconds, with `+HH:MM`/`Z` (or `+HH:MM:SS[.ffffff]`, which Python writes for historic local
+ * mean times) or naive. Naive values are UTC, as Celery reads them (`maybe_make_aware`). Precision
+ * below a millisecond is dropped (a JS Date holds milliseconds).
  *
  * @returns the instant, or `null` when `text` is not such a date.
  */
@@ -23,7 +25,7 @@ export function parsePythonDate(text: string): Date | null {
 
 function offsetMs(offset: string | undefined): number {
   if (!offset || offset.toUpperCase() === 'Z') return 0;
-  const digits = offset.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
-  return (offset.startsWith('-') ? -minutes : minutes) * 60_000;
+  const [hours = '0', minutes = '0', seconds = '0'] = /^.(\d{2}):?(\d{2})?:?(\d{2}(?:\.\d+)?)?$/.exec(offset)?.slice(1) ?? [];
+  const ms = Math.trunc((Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000);
+  return offset.startsWith('-') ? -ms : ms;
 }

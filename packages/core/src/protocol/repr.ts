@@ -63,6 +63,8 @@ class PythonRepr {
   private value(value: unknown): void {
     if (typeof value === 'string' || typeof value === 'symbol' || typeof value === 'function') this.string(String(value));
     else if (typeof value !== 'object' || value === null) this.push(scalarRepr(value as Scalar));
+    else if (value instanceof Date) this.push(dateRepr(value));
+    else if (value instanceof Uint8Array) this.bytes(value);
     else if (hasToJson(value)) this.value(value.toJSON());
     else if (this.seen.has(value)) this.push(Array.isArray(value) ? '[...]' : '{...}');
     else {
@@ -87,6 +89,20 @@ class PythonRepr {
     this.push(`${quote}${body}${consumed < text.length ? '...' : ''}${quote}`);
   }
 
+  /** Python's `b'...'`: printable ASCII as itself, the rest as escapes; cut like a long string. */
+  private bytes(bytes: Uint8Array): void {
+    const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : "'";
+    let body = '';
+    let consumed = 0;
+    for (const byte of bytes) {
+      const piece = byteRepr(byte, quote);
+      if (body.length + piece.length > this.remaining) break;
+      body += piece;
+      consumed++;
+    }
+    this.push(`b${quote}${body}${consumed < bytes.length ? '...' : ''}${quote}`);
+  }
+
   private push(text: string): void {
     this.parts.push(text);
     this.remaining -= text.length;
@@ -96,6 +112,27 @@ class PythonRepr {
 function escapeChar(char: string): string {
   const named: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
   return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+const NAMED_BYTES: Record<number, string> = { 92: '\\\\', 10: '\\n', 13: '\\r', 9: '\\t' };
+
+function byteRepr(byte: number, quote: string): string {
+  const named = NAMED_BYTES[byte];
+  if (named) return named;
+  if (byte === quote.charCodeAt(0)) return `\\${quote}`;
+  return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+}
+
+/** Python's repr of the aware UTC datetime a Date crosses as: `datetime.datetime(2026, 11, 21, 10, 45, 46, 457000, tzinfo=datetime.timezone.utc)`. */
+function dateRepr(date: Date): string {
+  if (Number.isNaN(date.getTime())) return 'Invalid Date';
+  const fields = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()];
+  const seconds = date.getUTCSeconds();
+  const micros = date.getUTCMilliseconds() * 1000;
+  // Python leaves out a zero microsecond, and then a zero second.
+  if (micros !== 0) fields.push(seconds, micros);
+  else if (seconds !== 0) fields.push(seconds);
+  return `datetime.datetime(${fields.join(', ')}, tzinfo=datetime.timezone.utc)`;
 }
 
 type Scalar = null | undefined | boolean | number | bigint;

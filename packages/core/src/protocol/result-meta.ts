@@ -5,7 +5,7 @@ import { formatPythonDate } from './format-python-date.js';
 export interface ResultMetaInput {
   taskId: string;
   status: TaskState;
-  /** Return value, serialized exception (see `serializeError`), or progress meta. */
+  /** Return value, serialized exception (see `serializeError`), or progress meta; `undefined` is stored as null. */
   result: unknown;
   traceback?: string | null;
   /** Result tuples of tasks this task published. */
@@ -32,7 +32,8 @@ export interface ResultMetaInput {
 export function createResultMeta(input: ResultMetaInput): ResultMeta {
   return {
     status: input.status,
-    result: input.result,
+    // Always present: Celery's readers index `meta['result']`.
+    result: input.result === undefined ? null : input.result,
     traceback: input.traceback ?? null,
     children: input.children ?? [],
     date_done: READY_STATES.has(input.status) ? formatPythonDate(new Date(), { aware: false }) : null,

@@ -80,6 +80,8 @@ function toSerialized(error: Error): SerializedError {
   if (TqError.is(error, 'TQ_TASK_REVOKED')) return celery('TaskRevokedError', [(error as TaskRevokedError).reason]);
   if (TqError.is(error, 'TQ_UNKNOWN_TASK')) return celery('NotRegistered', [(error as UnknownTaskError).taskName]);
   if (TqError.is(error, 'TQ_CHORD')) return celery('ChordError', [(error as ChordError).message]);
+  if (TqError.is(error, 'TQ_UNENCODABLE_VALUE'))
+    return { exc_type: 'EncodeError', exc_message: [error.message], exc_module: 'kombu.exceptions' };
   if (TqError.is(error, 'TQ_REMOTE_TASK')) {
     const remote = error as RemoteTaskError;
     const prefix = `${remote.remoteType}: `;

@@ -31,7 +31,10 @@ export interface TaskContext {
    * the policy's `max` (default 3 for manual retries) fail with `error` (or a retry error).
    */
   retry(options?: { countdownMs?: number; error?: unknown; max?: number }): never;
-  /** Store a custom state (default `PROGRESS`) with `meta`, visible to `AsyncResult.state()`/`info()`. */
+  /**
+   * Store a custom state (default `PROGRESS`) with `meta`, visible to `AsyncResult.state()`/`info()`.
+   * `meta` must be what the wire carries (see `WireSafe`); anything else is refused with `UnencodableValueError`.
+   */
   progress(meta: unknown, state?: string): Promise<void>;
 }
 

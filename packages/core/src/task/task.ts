@@ -17,7 +17,7 @@ export type LeadingOf<A extends unknown[], P extends unknown[]> = P['length'] ex
     ? [Head, ...LeadingOf<Tail, P>]
     : [];
 
-/** A task function: positional JSON-serializable arguments, a JSON-serializable result. */
+/** A task function: positional arguments and a result that the wire carries (`app.task` checks them: see `WireSafe`). */
 // biome-ignore lint/suspicious/noExplicitAny: task arguments are whatever the function declares
 export type TaskFunction<A extends unknown[] = any[], R = unknown> = (...args: A) => R | Promise<R>;
 

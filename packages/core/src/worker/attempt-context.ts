@@ -1,4 +1,4 @@
-import { createResultMeta } from '../protocol/index.js';
+import { createResultMeta, toPythonJson } from '../protocol/index.js';
 import type { TaskHeaders, TaskMessage } from '../spec/task-message.js';
 import { RetryRequest } from '../task/retry-request.js';
 import type { TaskContext } from '../task/task-context.js';
@@ -55,6 +55,8 @@ export class AttemptContext implements TaskContext {
   }
 
   private async report(meta: unknown, state = 'PROGRESS'): Promise<void> {
+    // Checked here so the error names the task and the call, whatever the backend's encoder says.
+    toPythonJson(meta, 'meta', `task '${this.message.headers.task}' progress()`);
     await this.rt.backend?.set(this.id, createResultMeta({ taskId: this.id, status: state, result: meta }), {
       ttlMs: this.rt.host.resultExpiresMs,
       replyTo: this.message.properties.reply_to,

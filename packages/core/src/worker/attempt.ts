@@ -106,7 +106,8 @@ export class Attempt {
     });
   }
 
-  private readonly succeeded = (value: unknown): void => this.finish({ kind: 'success', value });
+  /** A task that returns nothing has the result null: Python's None, what the wire and a chain's next step carry. */
+  private readonly succeeded = (value: unknown): void => this.finish({ kind: 'success', value: value === undefined ? null : value });
 
   private readonly failed = (error: unknown): void =>
     this.finish(error instanceof RetryRequest ? { kind: 'retry', request: error } : { kind: 'failure', error: this.reasonOf(error) });

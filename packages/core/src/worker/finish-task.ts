@@ -3,7 +3,7 @@ import { applySignature } from '../canvas/apply-signature.js';
 import { taskIdsOf } from '../canvas/signature-json.js';
 import { ChordError } from '../errors/chord-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
-import { createResultMeta, serializeError } from '../protocol/index.js';
+import { createResultMeta, serializeError, toPythonJson } from '../protocol/index.js';
 import type { Delivery } from '../spec/broker.js';
 import type { ChordPart, ResultTuple, TaskState } from '../spec/result-backend.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
@@ -44,31 +44,39 @@ export function storeState(
  * After success (spec §5.6): callbacks, then the next chain step, then SUCCESS (listing them as
  * children), then the chord part — which may send the chord body. `undefined` when there was
  * nothing to do (no result to store, nothing following): most tasks, so no promise for them.
+ *
+ * @throws UnencodableValueError or PayloadTooLargeError from {@link checkResult}: the task then fails with it.
  */
 export function finishSuccess(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage, value: unknown): Promise<void> | undefined {
-  if (rt.backend && !message.headers.ignore_result) checkResultSize(rt, message, value);
   const embed = message.body[2];
-  if (!embed.callbacks?.length && !embed.chain?.length && !embed.chord) return storeState(rt, delivery, message, 'SUCCESS', value);
+  const follows = Boolean(embed.callbacks?.length || embed.chain?.length || embed.chord);
+  const stored = rt.backend !== undefined && !message.headers.ignore_result;
+  if (stored || follows) checkResult(rt, message, value, stored);
+  if (!follows) return storeState(rt, delivery, message, 'SUCCESS', value);
   return sendWhatFollows(rt, delivery, message, value);
 }
 
 /**
- * A result over `maxResultBytes` is refused like an oversize argument, clearly and at once, rather
- * than stored and then lost on the way to its caller (a pub/sub buffer limit, say).
+ * A result is checked before it is stored or passed on, so the task fails clearly and at once
+ * rather than leaving a wrong record or a lost one:
+ * - one with no faithful wire form (a Map, NaN, a class instance, ...) fails with
+ *   UnencodableValueError naming the path: the task ran, but what it returned cannot be reported
+ *   faithfully (Celery stores its EncodeError the same way; ADR 23);
+ * - one over `maxResultBytes`, when stored, fails like an oversize argument rather than being stored
+ *   and then lost on the way to its caller (a pub/sub buffer limit, say).
  *
+ * @throws UnencodableValueError naming the task and the path in the result
  * @throws PayloadTooLargeError naming the task and both sizes
  */
-function checkResultSize(rt: WorkerRuntime, message: TaskMessage, value: unknown): void {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return;
-  // A string of n characters is at most 3n UTF-8 bytes (plus quotes): most are cleared uncounted.
-  if (typeof value === 'string' && value.length * 3 + 2 <= rt.maxResultBytes) return;
-  const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
-  if (bytes > rt.maxResultBytes) {
-    throw new PayloadTooLargeError(
-      `The result of ${message.headers.task} ${message.headers.id} (maxResultBytes)`,
-      bytes,
-      rt.maxResultBytes,
-    );
+function checkResult(rt: WorkerRuntime, message: TaskMessage, value: unknown, stored: boolean): void {
+  if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return;
+  // A string of n characters is at most 6n bytes of escaped JSON (plus quotes): most are cleared uncounted.
+  if (typeof value === 'string' && value.length * 6 + 2 <= rt.maxResultBytes) return;
+  const { task, id } = message.headers;
+  const json = toPythonJson(value, 'result', `task '${task}' returned a value that cannot be stored or passed on`);
+  const bytes = json.length; // ASCII: toPythonJson escapes the rest
+  if (stored && bytes > rt.maxResultBytes) {
+    throw new PayloadTooLargeError(`The result of ${task} ${id} (maxResultBytes)`, bytes, rt.maxResultBytes);
   }
 }
 

@@ -33,7 +33,7 @@ describe('canvas typing', () => {
   it('accepts a chain whose steps take the previous result', () => {
     const c = chain(add.s(2, 3), add.s(4), add.s(5));
     expectTypeOf(c.delay).returns.toEqualTypeOf<Promise<AsyncResult<number>>>();
-    expectTypeOf(chain(add.s(1, 2), noop.si()).delay).returns.toEqualTypeOf<Promise<AsyncResult<undefined>>>();
+    expectTypeOf(chain(add.s(1, 2), noop.si()).delay).returns.toEqualTypeOf<Promise<AsyncResult<null>>>();
     expectTypeOf(chain(shout.s('a'), shout.s()).delay).returns.toEqualTypeOf<Promise<AsyncResult<string>>>();
   });
 

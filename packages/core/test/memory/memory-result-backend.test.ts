@@ -25,11 +25,22 @@ const meta = (taskId: string, result: unknown): ResultMeta => ({
 });
 
 describe('MemoryResultBackend', () => {
-  it('keeps records as JSON, like a real backend: what JSON drops is dropped', async () => {
+  it("keeps records as kombu's JSON, like a real backend: Dates and bytes come back, absent properties stay absent", async () => {
     const backend = await connected();
-    const when = new Date('2024-01-02T03:04:05.000Z');
-    await backend.set('t', meta('t', { when, gone: undefined, kept: 1 }));
-    expect((await backend.get('t'))?.result).toEqual({ when: '2024-01-02T03:04:05.000Z', kept: 1 });
+    const when = new Date('2024-01-02T03:04:05.678Z');
+    await backend.set('t', meta('t', { when, bytes: Buffer.from([0xff, 1]), gone: undefined, kept: 1 }));
+    const result = (await backend.get('t'))?.result as Record<string, unknown>;
+    expect(result).toEqual({ when, bytes: Buffer.from([0xff, 1]), kept: 1 });
+    expect(result.when).toBeInstanceOf(Date);
+    expect('gone' in result).toBe(false);
+  });
+
+  it('refuses a record holding a value JSON cannot carry, naming its path', async () => {
+    const backend = await connected();
+    await expect(backend.set('t', meta('t', { tally: new Map([['a', 1]]) }))).rejects.toThrow(
+      /value\.result\.tally is a Map, which JSON cannot carry/,
+    );
+    expect(await backend.get('t')).toBeUndefined();
   });
 
   it('hands out copies: mutating a read record changes nothing stored', async () => {

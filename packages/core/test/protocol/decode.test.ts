@@ -210,7 +210,7 @@ describe('decodeBody', () => {
     });
   });
 
-  it('decodes kombu 5.3 tagged values to plain values', () => {
+  it('decodes kombu 5.3 tagged values: datetime to Date, bytes to Buffer, the rest to strings', () => {
     const tagged = (type: string, value: unknown) => ({ __type__: type, __value__: value });
     const [args, kwargs] = decodeBody(
       json([
@@ -229,14 +229,15 @@ describe('decodeBody', () => {
       ]),
       { contentType: 'application/json; charset=utf-8' },
     );
-    expect(args.slice(0, 6)).toEqual([
-      '2026-11-21T10:45:46.457524+00:00',
+    expect(args.slice(0, 5)).toEqual([
+      new Date('2026-11-21T10:45:46.457Z'),
       '2026-11-21',
       '10:45:46',
       '3.14159265358979323846',
       '9bc1111a-29dd-43c4-a209-c29cb8f4e222',
-      'héllo',
     ]);
+    expect(args[0]).toBeInstanceOf(Date);
+    expect(Buffer.isBuffer(args[5]) && (args[5] as Buffer).toString('utf8')).toBe('héllo');
     expect(Buffer.isBuffer(args[6]) && [...(args[6] as Buffer)]).toEqual([0xff, 0x00]);
     expect(args[7]).toEqual({ __type__: 'mystery', __value__: 1 });
     expect(kwargs).toEqual({ nested: [{ when: '2026-01-01' }] });

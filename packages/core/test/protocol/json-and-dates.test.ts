@@ -15,7 +15,7 @@ describe('toPythonJson', () => {
   });
 
   it('refuses values with no JSON form', () => {
-    expect(() => toPythonJson(undefined)).toThrow(TypeError);
+    expect(() => toPythonJson(undefined)).toThrow(/^value is undefined/);
   });
 });
 
@@ -25,10 +25,17 @@ describe('parseKombuJson', () => {
     expect(parseKombuJson('[1, {"a": "b"}]')).toEqual([1, { a: 'b' }]);
   });
 
-  it('leaves objects with extra keys or malformed values alone', () => {
+  it('leaves objects with extra keys or an unknown type alone', () => {
     const extra = { __type__: 'date', __value__: '2026-01-01', x: 1 };
+    const unknown = { __type__: 'mystery', __value__: 1 };
+    expect(parseKombuJson(JSON.stringify([extra, unknown]))).toEqual([extra, unknown]);
+  });
+
+  it('refuses a known tag with a malformed value, naming its path', () => {
     const badUuid = { __type__: 'uuid', __value__: { hex: 'zz' } };
-    expect(parseKombuJson(JSON.stringify([extra, badUuid]))).toEqual([extra, badUuid]);
+    expect(() => parseKombuJson(JSON.stringify({ result: [1, { id: badUuid }] }))).toThrow(
+      /^value\.result\[1\]\.id is a kombu-tagged uuid whose value \{"hex":"zz"\} is not/,
+    );
   });
 });
 
@@ -49,6 +56,9 @@ describe('Python dates', () => {
     ['2026-11-21T10:45', '2026-11-21T10:45:00.000Z'],
     ['2026-11-21', '2026-11-21T00:00:00.000Z'],
     ['0099-01-01T00:00:00', '0099-01-01T00:00:00.000Z'],
+    // Python writes seconds in an offset for historic local mean time (Europe/Paris in 1900).
+    ['1900-01-01T00:00:00+00:09:21', '1899-12-31T23:50:39.000Z'],
+    ['1900-01-01T00:00:00-00:09:21.500000', '1900-01-01T00:09:21.500Z'],
   ])('parses %s', (text, iso) => {
     expect(parsePythonDate(text)?.toISOString()).toBe(iso);
   });

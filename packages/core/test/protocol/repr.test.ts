@@ -12,7 +12,11 @@ describe('argsRepr / kwargsRepr', () => {
     [[1.5, -0.25, 1e-7, 1e22, Number.NaN, Number.POSITIVE_INFINITY, 10n], '(1.5, -0.25, 1e-07, 10000000000000000000000, nan, inf, 10)'],
     [['line\nbreak\ttab\\slash\u0001', 'ünï 😀'], "('line\\nbreak\\ttab\\\\slash\\x01', 'ünï 😀')"],
     [[{ a: [1, { b: null }] }], "({'a': [1, {'b': None}]},)"],
-    [[new Date('2026-11-21T10:45:46.457Z')], "('2026-11-21T10:45:46.457Z',)"],
+    [
+      [new Date('2026-11-21T10:45:46.457Z'), new Date('2026-11-21T10:45:00Z'), new Date('nope')],
+      '(datetime.datetime(2026, 11, 21, 10, 45, 46, 457000, tzinfo=datetime.timezone.utc), datetime.datetime(2026, 11, 21, 10, 45, tzinfo=datetime.timezone.utc), Invalid Date)',
+    ],
+    [[Buffer.from("it's\n\x00\xff\\"), new Uint8Array([0x27, 0x22])], "(b\"it's\\n\\x00\\xc3\\xbf\\\\\", b'\\'\"')"],
   ])('argsRepr case %#', (args, expected) => {
     expect(argsRepr(args)).toBe(expected);
   });
