@@ -45,6 +45,8 @@ import { stateDir } from '../harness/paths.js';
 import { ensurePythonVenv } from '../harness/python-venv.js';
 import { startBrokers } from '../harness/start-brokers.js';
 import { waitUntil } from '../harness/wait-until.js';
+import { percentiles } from './percentiles.js';
+import { printTable } from './print-table.js';
 
 const CONCURRENCY = 8;
 const ROUND_TRIPS = 300;
@@ -320,21 +322,4 @@ async function deleteQueue(target: Target, queue: string): Promise<void> {
   await broker.connect();
   await broker.deleteQueue(queue);
   await broker.close();
-}
-
-// ---- numbers ----
-
-function percentiles(samples: number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-  return { p50: at(0.5), p99: at(0.99) };
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }

@@ -20,6 +20,8 @@ import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { percentiles } from './percentiles.js';
+import { printTable } from './print-table.js';
 import { provideRedis } from './provide-redis.js';
 
 const TASKS = Number(process.env.TASKS ?? 50_000);
@@ -328,27 +330,12 @@ function connectionOf(url: string): { host: string; port: number; maxRetriesPerR
   return { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
 }
 
-function percentiles(samples: number[]): { p50: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-  return { p50: at(0.5), p99: at(0.99) };
-}
-
 function fmt(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
 
 function ratio(tq: number, bull: number): string {
   return bull > 0 ? (tq / bull).toFixed(2) : '-';
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 if (process.env.TQ_BENCH_CHILD) await child();
