@@ -6,6 +6,8 @@
  *   (tq `app.worker`, BullMQ `Worker`); tasks/s from the first task to the last, and its RSS
  * - round trip: one task at a time, send → run → result seen by the sender; p50/p99
  *
+ * tq runs a second time at c=100 with task events on (`-E`), with a monitor subscribed to them as
+ * Flower would be: the cost of events, against the same BullMQ figure.
  * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
  * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
  * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, fsync every second,
@@ -29,7 +31,7 @@ const ROUND_TRIPS = 2000;
 const BATCH = 1000;
 const self = fileURLToPath(import.meta.url);
 
-type Library = 'tq' | 'bullmq' | 'bullmq-removeOnComplete';
+type Library = 'tq' | 'tq-events' | 'bullmq' | 'bullmq-removeOnComplete';
 
 interface DrainResult {
   perSecond: number;
@@ -63,6 +65,14 @@ export async function run(): Promise<void> {
       fmt(tuned.perSecond),
       ratio(drains.get('tq-100')?.perSecond ?? 0, tuned.perSecond),
     ]);
+    const monitored = await drainWithEvents(url, aof);
+    rows.push([
+      'drain c=100, task events on + monitor (tasks/s)',
+      fmt(monitored.perSecond),
+      fmt(drains.get('bull-100')?.perSecond ?? 0),
+      ratio(monitored.perSecond, drains.get('bull-100')?.perSecond ?? 0),
+    ]);
+    rows.push(['  events the monitor received', String(monitored.events), '-', '-']);
     for (const concurrency of [1, 100]) {
       const tq = drains.get(`tq-${concurrency}`) as DrainResult;
       const bull = drains.get(`bull-${concurrency}`) as DrainResult;
@@ -157,7 +167,7 @@ async function enqueueBullJobs(url: string, name: string, count: number, removeO
 /** Fill a queue, then drain it with a worker in its own process. */
 async function drain(url: string, library: Library, concurrency: number, aof: AofRewrites): Promise<DrainResult> {
   const name = `bench-${library}-${randomUUID().slice(0, 8)}`;
-  if (library === 'tq') {
+  if (library.startsWith('tq')) {
     const broker = new RedisBroker({ url });
     await broker.connect();
     for (let i = 0; i < TASKS; i += BATCH) await broker.publishBatch(noopMessages(name, Math.min(BATCH, TASKS - i)));
@@ -175,8 +185,23 @@ async function drain(url: string, library: Library, concurrency: number, aof: Ao
   return result;
 }
 
+/** `drain('tq-events', 100)` while this process listens to the events, as Flower would. */
+async function drainWithEvents(url: string, aof: AofRewrites): Promise<DrainResult & { events: number }> {
+  const monitor = createApp({ broker: new RedisBroker({ url }), logger: undefined });
+  let events = 0;
+  const stop = await monitor.events.subscribe((event) => {
+    if (event.type.startsWith('task-')) events++;
+  });
+  try {
+    return { ...(await drain(url, 'tq-events', 100, aof)), events };
+  } finally {
+    await stop();
+    await monitor.close();
+  }
+}
+
 async function cleanUp(url: string, library: Library, name: string): Promise<void> {
-  if (library === 'tq') {
+  if (library.startsWith('tq')) {
     const broker = new RedisBroker({ url });
     await broker.connect();
     await broker.deleteQueue(name);
@@ -275,7 +300,7 @@ function startChild(args: string[]): { process: ChildProcess; ready: Promise<voi
 
 /** Child mode: `drain` prints `{ perSecond, rssMb }` once `count` tasks ran; `serve` runs until killed. */
 async function child(): Promise<void> {
-  const [mode, library, url = '', queue = '', concurrencyText = '1', countText = '0'] = process.argv.slice(2);
+  const [mode, library = 'tq', url = '', queue = '', concurrencyText = '1', countText = '0'] = process.argv.slice(2);
   const concurrency = Number(concurrencyText);
   const count = Number(countText);
   let done = 0;
@@ -290,7 +315,7 @@ async function child(): Promise<void> {
     if (++done === count) finish();
   };
   let close: () => Promise<void>;
-  if (library === 'tq') {
+  if (library.startsWith('tq')) {
     const app = createApp({
       broker: new RedisBroker({ url }),
       backend: mode === 'serve' ? new RedisResultBackend({ url }) : undefined,
@@ -300,7 +325,7 @@ async function child(): Promise<void> {
       onTask();
       return null;
     });
-    const worker = app.worker({ queues: [queue], concurrency });
+    const worker = app.worker({ queues: [queue], concurrency, taskEvents: library === 'tq-events' });
     await worker.start();
     close = async () => {
       await worker.close();

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { freePort } from './free-port.js';
 import { harnessEnv } from './harness-env.js';
 import { repoRoot } from './paths.js';
 import { runCommand } from './run-command.js';
@@ -63,7 +64,14 @@ export function startCeleryWorker(options: CeleryWorkerOptions): Promise<CeleryW
     '--without-mingle',
     ...(options.args ?? []),
   ];
-  return startCeleryProcess({ app: options.app, command: 'worker', name: options.name, args, env: options.env, ready: / ready\.$/m });
+  return startCeleryProcess({
+    app: options.app,
+    command: 'worker',
+    name: options.name,
+    args,
+    env: options.env,
+    ready: logMatches(/ ready\.$/m),
+  });
 }
 
 /** Options for {@link startCeleryBeat}. */
@@ -88,22 +96,118 @@ export function startCeleryBeat(options: CeleryBeatOptions): Promise<CeleryWorke
     name: options.name,
     args: ['-s', schedule],
     env: options.env,
-    ready: /beat: Starting\.\.\./,
+    ready: logMatches(/beat: Starting\.\.\./),
   });
 }
 
-/** `python -m celery -A <app> <command>` in its own process group, resolved once its log matches `ready`. */
+/** Options for {@link startFlower}. */
+export interface FlowerOptions {
+  /** The Celery app, as `celery -A` takes it: Flower reads its broker from it. */
+  app: string;
+  /** Names error messages. */
+  name: string;
+  /** Environment for the app module (its broker URL...). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** A running Flower and its HTTP API. */
+export interface FlowerProcess extends CeleryWorkerProcess {
+  /** Where it listens, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  readonly url: string;
+  /** `GET <url><path>` parsed as JSON; rejects with the body when the status is not 2xx. */
+  get<T = unknown>(path: string): Promise<T>;
+}
+
+/**
+ * Starts Flower (`python -m celery -A <app> flower`, the version pinned in requirements.txt) on a
+ * free port of 127.0.0.1 and resolves once its HTTP API answers. The API is opened without
+ * authentication (`FLOWER_UNAUTHENTICATED_API`, refused otherwise since Flower 2.0): it only
+ * listens on loopback and lives for one test file.
+ */
+export async function startFlower(options: FlowerOptions): Promise<FlowerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`Flower GET ${path}: ${response.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  };
+  const flower = await startCeleryProcess({
+    app: options.app,
+    command: 'flower',
+    name: options.name,
+    args: [`--port=${port}`, '--address=127.0.0.1'],
+    env: { FLOWER_UNAUTHENTICATED_API: 'true', ...options.env },
+    ready: async () => {
+      await get('/api/workers?status=true');
+    },
+  });
+  return { ...flower, url, get };
+}
+
+/** What a `celery` command printed, and its exit code (Celery exits 69 when no node replied). */
+export interface CeleryCommandOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `python -m celery -A <app> <args...>` to completion, e.g. `['inspect', 'ping', '-d', node,
+ * '--json']`, as an operator would at a shell. Resolves whatever its exit code, so a caller can
+ * tell "no node replied" (69) from a reply; rejects only when it cannot run or runs past `timeoutMs`
+ * (default 60 s).
+ */
+export function runCelery(
+  app: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<CeleryCommandOutput> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      pythonPeer(),
+      ['-m', 'celery', '-A', app, ...args],
+      {
+        cwd: pythonPeerDir,
+        env: { ...process.env, PYTHONPATH: pythonPeerDir, PYTHONUNBUFFERED: '1', ...env },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? error.code : 0;
+        if (typeof code === 'number') resolve({ code, stdout, stderr });
+        else reject(new Error(`celery ${args.join(' ')} did not finish: ${error?.message}\n${stderr.slice(-3000)}`, { cause: error }));
+      },
+    );
+  });
+}
+
+/** Resolves once the process's log matches `pattern`. */
+function logMatches(pattern: RegExp): (log: () => string) => Promise<void> {
+  return async (log) => {
+    if (!pattern.test(log())) throw new Error('not ready yet');
+  };
+}
+
+/**
+ * `python -m celery -A <app> <command>` in its own process group, resolved once `ready` resolves
+ * (it is tried again until then). A worker or beat logs to a file (`--logfile`); Flower, which has
+ * no such option, to its stderr; `log()` reads both.
+ */
 async function startCeleryProcess(options: {
   app: string;
-  command: 'worker' | 'beat';
+  command: 'worker' | 'beat' | 'flower';
   name: string;
   args: readonly string[];
   env: Readonly<Record<string, string>> | undefined;
-  ready: RegExp;
+  ready: (log: () => string) => Promise<void>;
 }): Promise<CeleryWorkerProcess> {
   const { name } = options;
-  const logFile = `${mkdtempSync(`${tmpdir()}/tq-celery-`)}/${name}.log`;
-  const args = ['-m', 'celery', '-A', options.app, options.command, '--loglevel=INFO', `--logfile=${logFile}`, ...options.args];
+  const logFile = options.command === 'flower' ? undefined : `${mkdtempSync(`${tmpdir()}/tq-celery-`)}/${name}.log`;
+  const logArgs = logFile ? ['--loglevel=INFO', `--logfile=${logFile}`] : [];
+  const args = ['-m', 'celery', '-A', options.app, options.command, ...logArgs, ...options.args];
   const child = spawn(pythonPeer(), args, {
     cwd: pythonPeerDir,
     env: { ...process.env, PYTHONPATH: pythonPeerDir, PYTHONUNBUFFERED: '1', C_FORCE_ROOT: '1', ...options.env },
@@ -112,25 +216,28 @@ async function startCeleryProcess(options: {
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+    // Flower logs every request here: keep the tail only.
+    stderr = `${stderr}${chunk.toString()}`.slice(-200_000);
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`celery ${options.command} ${name}: could not spawn ${pythonPeer()}`);
   const killOnExit = () => killGroup(pid, 'SIGKILL');
   process.once('exit', killOnExit);
-  const log = () => `${readLog(logFile)}${stderr}`;
-  await waitUntil(
-    async () => {
-      if (!options.ready.test(readLog(logFile))) throw new Error('not ready yet');
-    },
-    {
+  const log = () => `${logFile ? readLog(logFile) : ''}${stderr}`;
+  try {
+    await waitUntil(() => options.ready(log), {
       what: `celery ${options.command} ${name} ready`,
       abortIf: () => {
         if (child.exitCode !== null || child.signalCode !== null)
           throw new Error(`celery ${options.command} ${name} exited (${child.exitCode ?? child.signalCode}):\n${log().slice(-3000)}`);
       },
-    },
-  );
+    });
+  } catch (error) {
+    // Never left running behind a failed start: the caller has no handle to stop it.
+    killGroup(pid, 'SIGKILL');
+    process.removeListener('exit', killOnExit);
+    throw error;
+  }
   return {
     pid,
     log,

@@ -79,11 +79,16 @@ export async function restartBroker(service: ServiceName): Promise<void> {
 }
 export {
   type CeleryBeatOptions,
+  type CeleryCommandOutput,
   type CeleryWorkerOptions,
   type CeleryWorkerProcess,
+  type FlowerOptions,
+  type FlowerProcess,
   pythonPeer,
   pythonPeerDir,
+  runCelery,
   runPythonScript,
   startCeleryBeat,
   startCeleryWorker,
+  startFlower,
 } from './celery-peer.js';

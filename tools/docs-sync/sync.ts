@@ -65,14 +65,19 @@ function transportMatrix(variants: readonly Variant[]): string {
       v.broker.priority ? `0–${v.broker.priority.levels - 1}` : 'no',
       v.broker.deadLetter ? 'yes' : 'no',
       { none: '—', fifo: 'FIFO', 'per-key': 'per key' }[v.broker.ordering],
+      monitoringCell(v.broker),
       resultsCell(v),
     ]);
-  const header = ['transport', 'URL', 'package', 'delay', 'priorities', 'dead letters', 'ordering', 'results'];
+  const header = ['transport', 'URL', 'package', 'delay', 'priorities', 'dead letters', 'ordering', 'inspect / events', 'results'];
   return `${table(header, rows)}
 
 Generated from what each broker and backend declares (\`capabilities\`) by \`pnpm docs:sync\`. A delay
 longer than one hop is sent on by core in hops; "emulated" delays are built from other broker features.
 `;
+}
+
+function monitoringCell(broker: BrokerCapabilities): string {
+  return [broker.broadcast ? 'inspect' : undefined, broker.events ? 'events' : undefined].filter(Boolean).join(', ') || 'no';
 }
 
 function delayCell(delay: BrokerCapabilities['delay']): string {
@@ -101,6 +106,7 @@ const CAPABILITIES = [
   'deadLetter',
   'ordering',
   'broadcast',
+  'events',
   'batchPublish',
   'maxMessageBytes',
   'requeueCountsAsDelivery',

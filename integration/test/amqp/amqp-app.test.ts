@@ -40,6 +40,7 @@ function define(app: App, calls: Map<string, number>) {
     boom: app.task('boom', () => {
       throw new RangeError('kaput');
     }),
+    stamp: app.task('stamp', (at: Date, bytes: Buffer) => ({ at, bytes, later: new Date(at.getTime() + 1000) })),
     flaky: app.task('flaky', { retry: { max: 3, backoff: 'fixed', baseMs: 100, jitter: false } }, (key: string) => {
       const n = (calls.get(key) ?? 0) + 1;
       calls.set(key, n);
@@ -103,6 +104,16 @@ describe('tq app and worker over RabbitMQ with rpc:// results', () => {
     expect(answered.has(result.id)).toBe(true);
     // Only now does the client touch its result backend: the reply must be waiting in its queue.
     expect(await result.get({ timeoutMs: 5_000 })).toBe(5);
+  });
+
+  it('a Date and bytes in a result come back as a Date and bytes (kombu-tagged on the reply queue)', async () => {
+    const { tasks } = await running(`tq-it-values-${randomUUID()}`);
+    const at = new Date('2026-12-03T10:00:00.123Z');
+    const result = await tasks.stamp.delay(at, Buffer.from([0, 1, 254, 255]));
+    const value = await result.get({ timeoutMs: 10_000 });
+    expect(value.at).toEqual(at);
+    expect(value.later).toEqual(new Date('2026-12-03T10:00:01.123Z'));
+    expect(Buffer.from(value.bytes)).toEqual(Buffer.from([0, 1, 254, 255]));
   });
 
   it('a chain sent by the worker step by step reports its last result to the caller', async () => {

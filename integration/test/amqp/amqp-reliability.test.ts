@@ -92,7 +92,9 @@ describe('amqp reliability', () => {
       });
       const control: string[] = [];
       const broker = await app.broker();
-      await broker.control?.subscribe((message) => control.push(String(message.arguments.tag)));
+      await broker.control?.listen(`restart-${randomUUID()}@test`, (message) =>
+        control.push(JSON.parse(Buffer.from(message.body).toString()).tag),
+      );
       const worker = app.worker({ queues: [queue], concurrency: 8 });
       await worker.start();
       cleanups.push(() => worker.close());
@@ -122,7 +124,7 @@ describe('amqp reliability', () => {
       await waitFor(() => confirmed.every((id) => done.has(id)), 'every confirmed task to run', 60_000);
       expect(failed).toEqual([]);
       // The control subscription came back too.
-      await broker.control?.broadcast({ command: 'ping', arguments: { tag: 'after-restart' } });
+      await broker.control?.broadcast({ body: Buffer.from('{"tag":"after-restart"}'), headers: { clock: 1, expires: 0 } });
       await waitFor(() => control.includes('after-restart'), 'a broadcast after the restart');
 
       // Through the logger the broker was given: the loss and the reconnect, naming host:port only.

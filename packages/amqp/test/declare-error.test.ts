@@ -1,6 +1,6 @@
 import { TqError } from '@tq/core';
 import { describe, expect, it } from 'vitest';
-import { translateDeclareError } from '../src/topology/declare-error.js';
+import { isTransientDeclareError, translateDeclareError } from '../src/topology/declare-error.js';
 
 describe('translateDeclareError', () => {
   it('names the entity and the argument that differs', () => {
@@ -19,5 +19,34 @@ describe('translateDeclareError', () => {
   it('passes other errors through', () => {
     const other = Object.assign(new Error('NOT_FOUND'), { code: 404 });
     expect(translateDeclareError(other, "Queue 'q'")).toBe(other);
+  });
+});
+
+describe('isTransientDeclareError', () => {
+  it('is true for a quorum queue another connection is still creating, and for calls on the channel that closed', () => {
+    const homeNodeDown = Object.assign(
+      new Error(
+        `Operation failed: QueueDeclare; 404 (NOT-FOUND) with message "NOT_FOUND - home node 'rabbit@host' of durable queue 'tq.delay.q.29' in vhost '/' is down or inaccessible"`,
+      ),
+      { code: 404 },
+    );
+    expect(isTransientDeclareError(homeNodeDown)).toBe(true);
+    expect(isTransientDeclareError(new Error('Channel ended, no reply will be forthcoming'))).toBe(true);
+    expect(isTransientDeclareError(new Error('Channel closed'))).toBe(true);
+  });
+
+  it('is false for refusals that a retry cannot change', () => {
+    const missing = Object.assign(
+      new Error(`Operation failed: QueueBind; 404 (NOT-FOUND) with message "NOT_FOUND - no exchange 'x' in vhost '/'"`),
+      {
+        code: 404,
+      },
+    );
+    const differs = Object.assign(new Error('Channel closed by server: 406 (PRECONDITION-FAILED) with message "inequivalent arg"'), {
+      code: 406,
+    });
+    expect(isTransientDeclareError(missing)).toBe(false);
+    expect(isTransientDeclareError(differs)).toBe(false);
+    expect(isTransientDeclareError(new Error('ECONNREFUSED'))).toBe(false);
   });
 });

@@ -24,6 +24,7 @@ describe('transport', () => {
       priority: { levels: 10 },
       deadLetter: true,
       broadcast: true,
+      events: true,
     });
     expect(new AmqpBroker({ url: 'amqp://x' }).capabilities.priority).toBe(false);
     expect(new AmqpBroker({ url: 'amqp://x', queueType: 'quorum' }).capabilities.priority).toBe(false);

@@ -1,2 +1,10 @@
+export type { CliIo } from './cli-io.js';
+export { exitCodes } from './exit-codes.js';
 export { loadApp } from './load-app.js';
+export { type EventsOptions, runEvents } from './monitor/run-events.js';
 export { program } from './program.js';
+export type { RemoteOptions } from './remote/remote-options.js';
+export { type ControlOptions, runControl } from './remote/run-control.js';
+export { runInspect } from './remote/run-inspect.js';
+export { runStatus } from './remote/run-status.js';
+export { Terminal, type TerminalStream } from './terminal.js';

@@ -6,3 +6,18 @@ export function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
+
+/** Commander parser of a duration in seconds (`1`, `0.5`), returned in ms. */
+export function secondsAsMs(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return Math.round(n * 1000);
+}
+
+/** Commander parser of a comma-separated list (`a,b`), blanks dropped. */
+export function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -1,7 +1,9 @@
 import { describe } from 'vitest';
 import { adminTests } from './broker/admin-tests.js';
 import type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';
+import { controlChannelTests } from './broker/control-channel-tests.js';
 import { deliveryTests } from './broker/delivery-tests.js';
+import { eventChannelTests } from './broker/event-channel-tests.js';
 import { reliabilityTests } from './broker/reliability-tests.js';
 import { schedulingTests } from './broker/scheduling-tests.js';
 import { volumeTests } from './broker/volume-tests.js';
@@ -17,5 +19,7 @@ export function brokerConformance(config: BrokerConformanceConfig): void {
     describe('at scale', () => volumeTests(config));
     describe('scheduling', () => schedulingTests(config));
     describe('admin and capabilities', () => adminTests(config));
+    describe('remote control channel', () => controlChannelTests(config));
+    describe('event channel', () => eventChannelTests(config));
   });
 }

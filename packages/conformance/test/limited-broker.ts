@@ -21,6 +21,7 @@ export const LIMITED_CAPABILITIES: BrokerCapabilities = {
   deadLetter: false,
   ordering: 'none',
   broadcast: false,
+  events: false,
   batchPublish: false,
   maxMessageBytes: 64 * 1024,
 };

@@ -11,8 +11,29 @@ export { Chord, chord } from './canvas/chord.js';
 export { Group, group } from './canvas/group.js';
 export { Signature } from './canvas/signature.js';
 export type { TaskApplyOptions } from './canvas/task-apply-options.js';
-export { App, type AppConfig, type AppEvents, createApp } from './client/app.js';
+export { App, type AppConfig, AppEventStream, type AppEvents, createApp } from './client/app.js';
+export { Control, type ControlHost } from './control/control.js';
+export type { ControlReply, ControlRequestOptions, ControlTarget } from './control/control-target.js';
+export type { LogicalClock } from './control/logical-clock.js';
+export { expandNodeName } from './control/node-name.js';
 export * from './errors/index.js';
+export type { CeleryEvent } from './events/celery-event.js';
+export {
+  ClusterState,
+  type ClusterStateOptions,
+  type EventRates,
+  type TaskEventState,
+  type TaskSnapshot,
+  type WorkerSnapshot,
+} from './events/cluster-state.js';
+export { type EventSubscribeOptions, Events, type EventsHost } from './events/events.js';
+export { LamportClock } from './events/lamport-clock.js';
+export { topicMatches } from './events/topic-matches.js';
+export {
+  WorkerEventPublisher,
+  type WorkerEventPublisherOptions,
+  type WorkerEventSource,
+} from './events/worker-event-publisher.js';
 export * from './memory/index.js';
 export * from './protocol/index.js';
 export { AsyncResult, type GetOptions } from './result/async-result.js';
@@ -41,4 +62,5 @@ export { type TlsAdvice, tlsFailure } from './transport/tls-failure.js';
 export { Worker } from './worker/worker.js';
 export type { TaskEvent, WorkerEvents } from './worker/worker-events.js';
 export type { WorkerHost } from './worker/worker-host.js';
+export type { WorkerMonitor, WorkerMonitorOptions, WorkerMonitorSource } from './worker/worker-monitor.js';
 export type { WorkerOptions } from './worker/worker-options.js';

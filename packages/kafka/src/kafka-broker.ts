@@ -4,9 +4,11 @@ import {
   BrokerConnectionError,
   ConfigurationError,
   type ConsumeOptions,
+  type ControlChannel,
   type DeadLetter,
   type DeliveryHandler,
   defaultLogger,
+  type EventChannel,
   type Logger,
   type OutgoingMessage,
   type PublishOptions,
@@ -19,7 +21,10 @@ import {
 import type { KafkaClient, OutgoingRecord, TopicSpec } from './client/kafka-client.js';
 import { KafkajsClient } from './client/kafkajs-client.js';
 import { type KafkaBrokerConfig, maxRecordBytes, type ResolvedKafkaBrokerConfig } from './kafka-broker-config.js';
+import { KafkaControlChannel } from './kafka-control-channel.js';
+import { KafkaEventChannel } from './kafka-event-channel.js';
 import { KafkaSubscription, type SubscriptionContext } from './kafka-subscription.js';
+import { PlaneContext } from './plane-context.js';
 import { produceRequests } from './produce-requests.js';
 import { HEADER } from './record-headers.js';
 import { type QueueTopics, queueTopics, tierFor } from './topics.js';
@@ -66,14 +71,18 @@ const POSITIVE = {
  * time: per-key order holds even with per-partition concurrency. Delays use one topic per delay
  * tier and queue (`<queue>.tq-delay-<tier>`): their consumer holds due records in memory,
  * uncommitted, and forwards them to the queue topic when due. Dead letters go to `<queue>.tq-dead`
- * with the reason in record headers. No priorities; no broadcast (revokes go through the result
- * backend).
+ * with the reason in record headers. No priorities. Remote control and events use three
+ * single-partition topics of their own, read from their end without consumer groups (ADR 0026).
  *
  * Core's runtime wraps it (connect/close once, publish and consume checks, logging): this class
  * moves records. Its `close()` runs only after a successful `connect()`.
  */
 export class KafkaBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  /** Remote control on the topics `tq.pidbox` and `tq.pidbox.reply` (ADR 0026). */
+  readonly control: ControlChannel;
+  /** Events on the topic `tq.celeryev` (ADR 0026). */
+  readonly events: EventChannel;
   /** The seed brokers, for errors. */
   get address(): string {
     return this.config.brokers.join(',');
@@ -86,6 +95,7 @@ export class KafkaBroker implements Broker {
   private outbox: { records: OutgoingRecord[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private outboxScheduled = false;
   private readonly sending = new Set<Promise<void>>();
+  private readonly planes: PlaneContext;
 
   constructor(config: KafkaBrokerConfig = {}) {
     this.config = resolveConfig(config);
@@ -106,10 +116,20 @@ export class KafkaBroker implements Broker {
       extendVisibility: false,
       deadLetter: true,
       ordering: 'per-key',
-      broadcast: false,
+      broadcast: true,
+      events: true,
       batchPublish: true,
       maxMessageBytes: this.config.maxMessageBytes,
     };
+    this.planes = new PlaneContext({
+      client: this.client,
+      send: (records) => this.send(records),
+      replicationFactor: this.config.replicationFactor,
+      maxWaitMs: this.config.maxWaitMs,
+      report: (error, what) => this.logger.warn({ err: error }, `${what}: ${error.message}`),
+    });
+    this.control = new KafkaControlChannel(this.planes);
+    this.events = new KafkaEventChannel(this.planes);
   }
 
   async connect(): Promise<void> {
@@ -125,6 +145,7 @@ export class KafkaBroker implements Broker {
 
   async close(options: { force?: boolean } = {}): Promise<void> {
     const subscriptions = [...this.subscriptions];
+    await this.planes.close();
     if (options.force) {
       await Promise.all(subscriptions.map((s) => withTimeout(s.stop(), 5000)));
     } else {

@@ -23,11 +23,13 @@ describe('kafka:// URLs', () => {
       extendVisibility: false,
       deadLetter: true,
       ordering: 'per-key',
-      broadcast: false,
+      broadcast: true,
+      events: true,
       batchPublish: true,
       maxMessageBytes: 750_000,
     });
-    expect(broker?.control).toBeUndefined();
+    expect(broker?.control).toBeDefined();
+    expect(broker?.events).toBeDefined();
   });
 
   it('refuse bad settings with the reason', () => {

@@ -33,6 +33,17 @@ export interface QueueKeys {
   readonly ackKeys: readonly string[];
 }
 
+/** Keys of pidbox reply mailboxes (spec §9.1). In a cluster all share one hash slot, so one script or BRPOP spans them. */
+export interface MailboxKeys {
+  /** kombu's binding set of the reply exchange: Python workers reply only to mailboxes bound in it. */
+  readonly binding: string;
+  /** tq's mailboxes: id → when it goes unless its caller keeps it open (ms, Redis clock). */
+  readonly deadlines: string;
+  /** A mailbox's list is `listPrefix + id + listSuffix` (kombu's `<id>.reply.celery.pidbox`). */
+  readonly listPrefix: string;
+  readonly listSuffix: string;
+}
+
 /**
  * Names of the broker's Redis keys.
  *
@@ -44,6 +55,7 @@ export interface QueueKeys {
  */
 export class KeySpace {
   private readonly cache = new Map<string, QueueKeys>();
+  private mailboxKeys: MailboxKeys | undefined;
 
   constructor(
     /** Prepended to every key and channel, like kombu's `global_keyprefix`. */
@@ -96,5 +108,40 @@ export class KeySpace {
   /** kombu's broadcast channel for remote control on database `db` (spec §2.8, §9). */
   pidboxChannel(db: number): string {
     return `${this.prefix}/${db}.celery.pidbox`;
+  }
+
+  /** What every event channel on database `db` starts with; the routing key completes it (spec §8.1). */
+  eventChannelPrefix(db: number): string {
+    return `${this.prefix}/${db}.celeryev/`;
+  }
+
+  /**
+   * The reply mailboxes. Standalone: kombu's names, so Python workers reply to tq callers and tq
+   * workers to Python ones. Cluster (kombu has no cluster support): the same names with the
+   * exchange name as hash tag.
+   */
+  get mailboxes(): MailboxKeys {
+    this.mailboxKeys ??= {
+      binding: `${this.prefix}_kombu.binding.${this.replyExchange}`,
+      deadlines: `${this.prefix}_tq.${this.replyExchange}.deadlines`,
+      listPrefix: this.prefix,
+      listSuffix: `.${this.replyExchange}`,
+    };
+    return this.mailboxKeys;
+  }
+
+  /** The list of mailbox `id`. */
+  mailbox(id: string): string {
+    return `${this.prefix}${id}.${this.replyExchange}`;
+  }
+
+  /** Where the mailbox reader `reader` (a unique id) is woken to read a mailbox opened while it waits. */
+  mailboxWake(reader: string): string {
+    return `${this.prefix}_tq.${this.replyExchange}.wake.${reader}`;
+  }
+
+  /** The reply exchange as it appears in mailbox key names: hash-tagged in a cluster. */
+  private get replyExchange(): string {
+    return this.cluster ? '{reply.celery.pidbox}' : 'reply.celery.pidbox';
   }
 }

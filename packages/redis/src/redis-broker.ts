@@ -8,6 +8,7 @@ import {
   type DeadLetter,
   type DeliveryHandler,
   defaultLogger,
+  type EventChannel,
   type OutgoingMessage,
   type PublishOptions,
   positiveNumber,
@@ -24,6 +25,7 @@ import type { RedisBrokerConfig } from './redis-broker-config.js';
 import { RedisConnection } from './redis-connection.js';
 import { type ConsumerHealth, RedisConsumer } from './redis-consumer.js';
 import { RedisControlChannel } from './redis-control-channel.js';
+import { RedisEventChannel } from './redis-event-channel.js';
 import { RedisPubSub } from './redis-pub-sub.js';
 import { scripts } from './redis-script.js';
 
@@ -74,7 +76,12 @@ export class RedisBroker implements Broker {
   get address(): string {
     return this.connection.address;
   }
+  /** Remote control in kombu's layout: Celery's `inspect`/`control` and tq's reach each other's workers. */
   readonly control: ControlChannel;
+  /** Events in kombu's layout: Flower and `celery events` see tq workers. */
+  readonly events: EventChannel;
+  /** `control`, for closing its mailboxes with the broker. */
+  private readonly pidbox: RedisControlChannel;
   private readonly connection: RedisConnection;
   private readonly keys: KeySpace;
   private readonly acks: AckBatcher;
@@ -101,7 +108,9 @@ export class RedisBroker implements Broker {
     this.keys = new KeySpace(config.keyPrefix ?? '', this.connection.cluster);
     this.acks = new AckBatcher(this.connection, logger);
     this.pubsub = new RedisPubSub(this.connection);
-    this.control = new RedisControlChannel(this.connection, this.pubsub, this.keys.pidboxChannel(this.connection.db));
+    this.pidbox = new RedisControlChannel(this.connection, this.pubsub, this.keys, logger);
+    this.control = this.pidbox;
+    this.events = new RedisEventChannel(this.connection, this.pubsub, this.keys, logger);
     this.capabilities = {
       // Held by Redis in a sorted set, promoted atomically by the claim script: no worker memory, no hop limit.
       // eta-header: held by the consuming worker, which honours an eta of any length (no hops).
@@ -114,6 +123,7 @@ export class RedisBroker implements Broker {
       // Priorities, competing consumers and redelivery all reorder.
       ordering: 'none',
       broadcast: true,
+      events: true,
       batchPublish: true,
       // A body limit: the envelope around it (base64, headers) stays far below Redis' 512 MB strings.
       // Redis strings hold 512 MB; the base64 envelope is about 4/3 of the body.
@@ -141,6 +151,7 @@ export class RedisBroker implements Broker {
   async close(options: { force?: boolean } = {}): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
     if (!options.force) await this.acks.drain();
+    await this.pidbox.close();
     this.pubsub.close();
     await this.connection.close(options.force);
   }

@@ -100,4 +100,7 @@ export const scripts = {
   releaseClaim: new RedisScript('release-claim'),
   addChordPart: new RedisScript('add-chord-part'),
   beatWrite: new RedisScript('beat-write'),
+  mailboxOpen: new RedisScript('mailbox-open'),
+  mailboxClose: new RedisScript('mailbox-close'),
+  mailboxReply: new RedisScript('mailbox-reply'),
 };

@@ -19,6 +19,22 @@ describe('KeySpace', () => {
   });
 });
 
+describe('KeySpace mailboxes', () => {
+  it("standalone: kombu's reply binding and lists, so Python callers and workers share them", () => {
+    const keys = new KeySpace('app:', false);
+    expect(keys.mailboxes.binding).toBe('app:_kombu.binding.reply.celery.pidbox');
+    expect(keys.mailbox('abc')).toBe('app:abc.reply.celery.pidbox');
+    expect(`${keys.mailboxes.listPrefix}abc${keys.mailboxes.listSuffix}`).toBe(keys.mailbox('abc'));
+  });
+
+  it('cluster: every mailbox key, wake lists included, shares one hash tag', () => {
+    const keys = new KeySpace('app:', true);
+    for (const key of [keys.mailboxes.binding, keys.mailboxes.deadlines, keys.mailbox('abc'), keys.mailboxWake('r1')]) {
+      expect(key.match(/\{[^}]*\}/)?.[0]).toBe('{reply.celery.pidbox}');
+    }
+  });
+});
+
 describe('priority mapping', () => {
   it('tq 9 (first) is kombu 0 (first), and back', () => {
     expect(kombuPriorityOf(9)).toBe(0);

@@ -84,6 +84,13 @@ export interface SqsBrokerConfig {
   logger?: Logger;
   /** Messages without an `orderingKey` on a FIFO broker go to this MessageGroupId. Default: their task id (no ordering, full parallelism). */
   defaultMessageGroupId?: string;
+  /**
+   * Remote control and events use queues of their own (`tq-pidbox-*`, `tq-reply-*`, `tq-ev-*`,
+   * ADR 0026), each tagged with an expiry its owner renews every third of this. A queue left
+   * unrenewed this long (its process was killed) is deleted by the next process that uses its kind.
+   * Default 60 000 (1 min: a few TagQueue calls a minute per queue); at least 1000.
+   */
+  planeQueueTtlMs?: number;
 }
 
 /** The config with every default filled in. */
@@ -104,6 +111,7 @@ export interface ResolvedSqsBrokerConfig {
   deadLetterSuffix: string;
   maxReceiveCount: number | undefined;
   defaultMessageGroupId: string | undefined;
+  planeQueueTtlMs: number;
 }
 
 /** SQS's ceiling on visibility timeouts: 12 hours. */
@@ -165,6 +173,7 @@ export function resolveConfig(config: SqsBrokerConfig): ResolvedSqsBrokerConfig 
     deadLetterSuffix: config.deadLetter?.queueSuffix ?? '-dlq',
     maxReceiveCount,
     defaultMessageGroupId: config.defaultMessageGroupId,
+    planeQueueTtlMs: integerIn('planeQueueTtlMs', config.planeQueueTtlMs ?? 60_000, 1000, 86_400_000),
   };
 }
 

@@ -13,9 +13,11 @@ import {
   type BrokerCapabilities,
   BrokerConnectionError,
   type ConsumeOptions,
+  type ControlChannel,
   type DeadLetter,
   type DeliveryHandler,
   defaultLogger,
+  type EventChannel,
   type Logger,
   type OutgoingMessage,
   type PublishOptions,
@@ -28,8 +30,11 @@ import { type OutgoingSqsMessage, sqsId, sqsText, stringAttributes } from './out
 import { encodeSqsBody, rawSqsBody, unwrapBase64 } from './sqs-body.js';
 import { type ResolvedSqsBrokerConfig, resolveConfig, type SqsBrokerConfig } from './sqs-broker-config.js';
 import { SqsConsumer } from './sqs-consumer.js';
+import { SqsControlChannel } from './sqs-control-channel.js';
 import { DELIVERY_OFFSET_ATTRIBUTE, type DeliveryOperations, type SqsDelivery } from './sqs-delivery.js';
 import { isQueueMissing, sqsError } from './sqs-errors.js';
+import { SqsEventChannel } from './sqs-event-channel.js';
+import { SqsPlanes } from './sqs-planes.js';
 import { type QueueInfo, SqsQueues } from './sqs-queues.js';
 
 /** SQS batch calls take at most 10 entries. */
@@ -55,10 +60,15 @@ const DEAD_LETTER_READ_SECONDS = 30;
  * in a DeleteMessageBatch, and visibility changes (nacks, heartbeats) are batched the same way.
  *
  * Core's runtime wraps it (connect/close once, capability and size checks, consume checks,
- * heartbeats, logging): this class moves messages.
+ * heartbeats, logging): this class moves messages. Remote control and events, which SQS cannot fan
+ * out, use one queue per listener, mailbox and subscriber, swept when their owner dies (ADR 0026).
  */
 export class SqsBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  /** Remote control: a queue per node and per mailbox (ADR 0026). */
+  readonly control: ControlChannel;
+  /** Events: a queue per subscriber (ADR 0026). */
+  readonly events: EventChannel;
   /** The endpoint's `host[:port]` (known once connected), for errors. */
   address: string | undefined;
   private readonly settings: ResolvedSqsBrokerConfig;
@@ -72,6 +82,7 @@ export class SqsBroker implements Broker {
   private readonly operations: DeliveryOperations;
   private readonly recentErrors = new Map<string, number>();
   private lastDeadLetterOrder = 0;
+  private readonly planes: SqsPlanes;
 
   constructor(private readonly config: SqsBrokerConfig = {}) {
     this.settings = resolveConfig(config);
@@ -87,8 +98,9 @@ export class SqsBroker implements Broker {
       deadLetter: true,
       // FIFO: MessageGroupId = orderingKey. Standard queues promise no order at all.
       ordering: fifo ? 'per-key' : 'none',
-      // SQS has no fan-out: revoke travels through the result backend.
-      broadcast: false,
+      // SQS has no fan-out: one queue per listener, sent to one by one (ADR 0026).
+      broadcast: true,
+      events: true,
       batchPublish: true,
       maxMessageBytes: this.settings.maxMessageBytes,
       // FIFO: a requeue changes the visibility (a re-send would lose the group's order), and SQS counts that receive.
@@ -120,6 +132,17 @@ export class SqsBroker implements Broker {
       resend: (delivery, delaySeconds) => this.resend(delivery, delaySeconds),
       deadLetter: (delivery, reason) => this.moveToDeadLetters(delivery, reason),
     };
+    this.planes = new SqsPlanes({
+      client: () => this.sqs,
+      prefix: this.settings.queueNamePrefix,
+      ttlMs: this.settings.planeQueueTtlMs,
+      waitTimeSeconds: this.settings.waitTimeSeconds,
+      send: (url, message) => this.sends.add(url, message),
+      deleteMessage: (url, handle) => this.deletes.add(url, handle),
+      report: (error) => this.report(error),
+    });
+    this.control = new SqsControlChannel(this.planes);
+    this.events = new SqsEventChannel(this.planes);
   }
 
   /** The client: the user's, or one tq creates on first use (SQS has no connection to open). */
@@ -156,6 +179,7 @@ export class SqsBroker implements Broker {
   async close(options: { force?: boolean } = {}): Promise<void> {
     const consumers = [...this.consumers];
     this.consumers.clear();
+    await this.planes.close();
     for (const consumer of consumers) {
       if (options.force) consumer.abort();
       else await consumer.close();

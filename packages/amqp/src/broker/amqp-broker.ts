@@ -24,8 +24,10 @@ import { TQ_DEAD_LETTER_QUEUE, TQ_DEAD_LETTER_REASON, TQ_DEAD_LETTERED_AT, TQ_DE
 import { DelayLadder } from '../topology/delay-ladder.js';
 import { deadLetterQueue, Topology } from '../topology/topology.js';
 import { AmqpControl } from './amqp-control.js';
+import { AmqpEvents } from './amqp-events.js';
 import { AmqpSubscription } from './amqp-subscription.js';
 import type { DeliveryOps } from './delivery-ops.js';
+import { PlaneConsumers } from './plane-consumers.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
@@ -33,13 +35,16 @@ const DEFAULT_VISIBILITY_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_DELAY_LEVELS = 32;
 /** tq's priority range is 0–9. */
 const TQ_PRIORITY_LEVELS = 10;
+/** Celery's `event_exchange` default: `celery events` and Flower listen there. */
+const EVENT_EXCHANGE = 'celeryev';
 
 /**
  * The RabbitMQ broker (`amqp://`, `amqps://`), sharing queues with Python Celery: kombu's topology
  * and message mapping (spec §3), persistent messages with publisher confirms, acks after the
  * attempt, `basic.qos` = the consume prefetch, priorities through `x-max-priority`, delays on a
- * TTL + dead-letter ladder (no plugin), dead-letter queues, revoke over Celery's pidbox fanout, and
- * recovery from connection loss (consumers resume; publishes retry until `publishTimeoutMs`).
+ * TTL + dead-letter ladder (no plugin), dead-letter queues, Celery's remote control (pidbox) and
+ * event stream (`celeryev`), and recovery from connection loss (consumers resume; publishes retry
+ * until `publishTimeoutMs`).
  *
  * It only moves bytes: core's `RuntimeBroker` wraps it and owns connect/close ordering, publish
  * checks (delay clamp, priority, size against `maxMessageBytes`) and consume validation.
@@ -50,9 +55,14 @@ export class AmqpBroker implements Broker, DeliveryOps {
   get address(): string | undefined {
     return this.connection.address;
   }
+  /** Remote control in kombu's pidbox layout on `controlExchange`. */
   readonly control: AmqpControl;
+  /** Events on Celery's `celeryev` topic exchange. */
+  readonly events: AmqpEvents;
   private readonly connection: AmqpConnection;
   private readonly publisher: ConfirmPublisher;
+  private readonly planePublisher: ConfirmPublisher;
+  private readonly planeConsumers: PlaneConsumers;
   private readonly topology: Topology;
   private readonly ladder: DelayLadder;
   private readonly subscriptions = new Set<AmqpSubscription>();
@@ -99,6 +109,7 @@ export class AmqpBroker implements Broker, DeliveryOps {
       deadLetter: true,
       ordering: 'none',
       broadcast: true,
+      events: true,
       batchPublish: true,
       // Core checks the encoded body against it; headers and properties travel in their own frame.
       maxMessageBytes: positiveNumber('AmqpBroker', 'maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
@@ -117,14 +128,12 @@ export class AmqpBroker implements Broker, DeliveryOps {
       },
       this.logger,
     );
-    this.control = new AmqpControl(
-      this.connection,
-      this.topology,
-      () => this.publisher,
-      config.controlExchange ?? 'celery.pidbox',
-      this.logger,
-      this.publishTimeoutMs,
-    );
+    // Control and events get a confirm channel of their own: a burst of task events never waits
+    // behind, or holds up, the confirms of task publishes.
+    this.planePublisher = new ConfirmPublisher(this.connection, this.logger, this.publishTimeoutMs);
+    this.planeConsumers = new PlaneConsumers(this.connection, this.logger, this.publishTimeoutMs);
+    this.control = new AmqpControl(this.topology, this.planeConsumers, this.planePublisher, config.controlExchange ?? 'celery.pidbox');
+    this.events = new AmqpEvents(this.topology, this.planeConsumers, this.planePublisher, EVENT_EXCHANGE);
   }
 
   async connect(): Promise<void> {
@@ -134,8 +143,8 @@ export class AmqpBroker implements Broker, DeliveryOps {
   /** Consumers stop (RabbitMQ requeues unsettled deliveries); the publisher waits for its confirms unless `force`. */
   async close(options: { force?: boolean } = {}): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.shutDown()));
-    await this.control.close();
-    await this.publisher.close(options.force ?? false);
+    await this.planeConsumers.close();
+    await Promise.all([this.publisher.close(options.force ?? false), this.planePublisher.close(options.force ?? false)]);
     await this.topology.close();
     await this.connection.close();
   }

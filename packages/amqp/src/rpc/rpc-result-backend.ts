@@ -4,10 +4,12 @@ import {
   type BackendConnectContext,
   defaultLogger,
   type Logger,
+  parseKombuJson,
   positiveNumber,
   type ResultBackend,
   type ResultMeta,
   type SetResultOptions,
+  toPythonJson,
 } from '@tq/core';
 import type { ConsumeMessage } from 'amqplib';
 import { type AmqpConnection, connectionOf } from '../connection/amqp-connection.js';
@@ -100,7 +102,7 @@ export class RpcResultBackend implements ResultBackend {
     await this.publisher.publish({
       exchange: '',
       routingKey: replyTo,
-      content: Buffer.from(JSON.stringify(meta)),
+      content: Buffer.from(toPythonJson(meta, 'result')),
       options: {
         contentType: 'application/json',
         contentEncoding: 'utf-8',
@@ -193,7 +195,7 @@ export class RpcResultBackend implements ResultBackend {
 function parseReply(message: ConsumeMessage): ResultMeta | undefined {
   let body: Partial<ResultMeta>;
   try {
-    body = JSON.parse(message.content.toString('utf8'));
+    body = parseKombuJson(message.content.toString('utf8'), 'result') as Partial<ResultMeta>;
   } catch {
     return undefined;
   }

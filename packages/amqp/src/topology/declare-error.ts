@@ -18,3 +18,19 @@ export function translateDeclareError(error: unknown, what: string): unknown {
     : "Make tq's configuration match what created it, or delete it if nothing else uses it.";
   return new ConfigurationError(`${what} already exists with different settings: ${detail}. ${hint}`, { cause: error });
 }
+
+/** AMQP reply code for an entity that does not exist, or (quorum queues) whose replica is not running yet. */
+const NOT_FOUND = 404;
+
+/**
+ * Whether a declaration failed only because RabbitMQ was still setting the entity up, so the same
+ * declaration on a fresh channel will succeed: a quorum queue another connection is creating at
+ * this moment answers NOT_FOUND "home node ... is down or inaccessible" until its replica runs,
+ * and every other call on the channel that error closed fails with "Channel ended" or "Channel closed".
+ */
+export function isTransientDeclareError(error: unknown): boolean {
+  const { code, message } = error as { code?: number; message?: string };
+  if (typeof message !== 'string') return false;
+  if (code === NOT_FOUND) return /home node .* is down or inaccessible/.test(message);
+  return code === undefined && /^Channel (ended|closed)\b/.test(message);
+}

@@ -98,6 +98,19 @@ export class Topology {
     );
   }
 
+  /**
+   * An exchange of the monitoring planes, with exactly Celery's flags (spec §3.1: direct
+   * `reply.celery.pidbox` not durable, topic `celeryev` durable; neither auto-delete), since
+   * RabbitMQ refuses a redeclaration that differs — Python's too.
+   */
+  exchange(exchange: string, type: 'direct' | 'topic', durable: boolean): Promise<void> {
+    return this.once(`exchange:${exchange}`, (channel) =>
+      this.declare(`Exchange '${exchange}'`, () => channel.assertExchange(exchange, type, { durable, autoDelete: false })).then(
+        () => undefined,
+      ),
+    );
+  }
+
   /** Whether a queue exists, without creating it (a failed passive declare costs its own channel). */
   async exists(queue: string): Promise<boolean> {
     const model = await this.connection.ready(this.config.waitMs);

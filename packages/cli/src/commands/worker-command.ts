@@ -1,15 +1,21 @@
 import { Command } from 'commander';
 import { banner } from '../banner.js';
 import { loadApp } from '../load-app.js';
-import { positiveInt } from '../options.js';
+import { commaList, positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
 
-/** `tq worker --app <module> --queues a,b --concurrency N`: run a worker until SIGTERM/SIGINT. */
+/** `tq worker --app <module> --queues a,b --concurrency N`: run a worker until SIGTERM/SIGINT or `tq control shutdown`. */
 export function workerCommand(): Command {
   return new Command('worker')
     .description('consume queues and run tasks')
     .requiredOption('-A, --app <module>', 'module that exports the app (e.g. ./dist/app.js)')
-    .option('-Q, --queues <names>', 'comma-separated queues to consume (default: the app default queue)', list)
+    .option('-Q, --queues <names>', 'comma-separated queues to consume (default: the app default queue)', commaList)
+    .option(
+      '-n, --hostname <name>',
+      'node name in events and remote control; %h is the host name, %n its first label, %d its domain',
+      'tq@%h',
+    )
+    .option('-E, --task-events', 'send task events (monitors such as tq events and Flower show tasks); worker events are always sent')
     .option('-c, --concurrency <n>', 'tasks running at once', positiveInt, 10)
     .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 4)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
@@ -18,6 +24,8 @@ export function workerCommand(): Command {
       async (options: {
         app: string;
         queues?: string[];
+        hostname: string;
+        taskEvents?: boolean;
         concurrency: number;
         prefetchMultiplier: number;
         shutdownTimeout: number;
@@ -26,6 +34,8 @@ export function workerCommand(): Command {
         const app = await loadApp(options.app);
         const worker = app.worker({
           queues: options.queues,
+          hostname: options.hostname,
+          taskEvents: options.taskEvents === true,
           concurrency: options.concurrency,
           prefetchMultiplier: options.prefetchMultiplier,
           shutdownTimeoutMs: options.shutdownTimeout,
@@ -33,14 +43,14 @@ export function workerCommand(): Command {
         const beat = options.beat ? app.beat() : undefined;
         process.stderr.write(banner(app, worker));
         let stopping = false;
-        const stop = async (signal: string) => {
+        const stop = async (signal: string, what = `warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)`) => {
           if (stopping) {
             // A second signal means "now": cold shutdown; unacknowledged messages are redelivered.
             process.stderr.write(`${signal} again: exiting now; unfinished tasks will be redelivered\n`);
             process.exit(1);
           }
           stopping = true;
-          process.stderr.write(`${signal}: warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)\n`);
+          process.stderr.write(`${signal}: ${what}\n`);
           await beat?.close();
           await worker.close();
           await app.close();
@@ -49,17 +59,14 @@ export function workerCommand(): Command {
         };
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
+        // `tq control shutdown` (or Celery's) closes the worker from inside: the process follows it.
+        worker.events.once('worker-offline', () => {
+          if (!stopping) void stop('remote control', 'the worker shut down (warm)');
+        });
         const say = (line: string) => process.stderr.write(line);
         if (!(await startWithRetry(worker, app.describe().broker, say, () => stopping))) return;
         if (beat && !(await startWithRetry(beat, app.describe().backend, say, () => stopping))) return;
         process.stderr.write(`ready: consuming ${worker.queues.join(', ')}${beat ? ', sending periodic tasks' : ''}\n`);
       },
     );
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((q) => q.trim())
-    .filter(Boolean);
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ControlMessage, type Delivery, type OutgoingMessage, TqError } from '@tq/core';
+import { type Delivery, type OutgoingMessage, TqError } from '@tq/core';
 import { expect, it } from 'vitest';
 import { deferred } from '../support/deferred.js';
 import { sampleMessage } from '../support/sample-message.js';
@@ -8,7 +8,7 @@ import { waitUntil } from '../support/wait-until.js';
 import type { BrokerConformanceConfig } from './broker-conformance-config.js';
 import { BrokerKit } from './broker-kit.js';
 
-/** Size, purge, batches, size limits, broadcast, and whether the capabilities tell the truth. */
+/** Size, purge, batches, size limits, and whether the capabilities tell the truth. */
 export function adminTests(config: BrokerConformanceConfig): void {
   const caps = config.capabilities;
 
@@ -18,8 +18,10 @@ export function adminTests(config: BrokerConformanceConfig): void {
     expect(broker.capabilities).toEqual(caps);
     // The transport's own object, and core's runtime around it, agree with the capabilities.
     expect(broker.transport.control !== undefined).toBe(caps.broadcast);
+    expect(broker.transport.events !== undefined).toBe(caps.events);
     expect(broker.transport.deadLetters !== undefined).toBe(caps.deadLetter);
     expect(broker.control !== undefined).toBe(caps.broadcast);
+    expect(broker.events !== undefined).toBe(caps.events);
     if (!caps.deadLetter) {
       // Core's runtime always has the method; without the capability it refuses clearly.
       const refused = await Promise.resolve()
@@ -122,31 +124,4 @@ export function adminTests(config: BrokerConformanceConfig): void {
     expect((error as { sizeBytes: number }).sizeBytes).toBeGreaterThan(limit);
     expect(await broker.size(queue)).toBe(0);
   }, 30_000);
-
-  testIf(caps.broadcast, 'capabilities.broadcast')(
-    'control broadcast reaches every subscriber, on every connection, until it unsubscribes',
-    async (context) => {
-      const kit = BrokerKit.forTest(config, context);
-      const [one, two] = [await kit.broker(), await kit.broker()];
-      const tag = kit.queue('control');
-      const heard: [string, ControlMessage][] = [];
-      const listen = (who: string) => (message: ControlMessage) => {
-        if (message.arguments.tag === tag) heard.push([who, message]);
-      };
-      const stopOne = await one.control?.subscribe(listen('one'));
-      const stopTwo = await two.control?.subscribe(listen('two'));
-      const revoke: ControlMessage = { command: 'revoke', arguments: { tag, task_id: 'abc', terminate: false } };
-      await one.control?.broadcast(revoke);
-      await waitUntil(() => heard.length === 2, 'both subscribers');
-      expect(heard.map(([who]) => who).sort()).toEqual(['one', 'two']);
-      for (const [, message] of heard) expect(message).toEqual(revoke);
-
-      await stopTwo?.();
-      await two.control?.broadcast({ command: 'ping', arguments: { tag } });
-      await waitUntil(() => heard.length === 3, 'the remaining subscriber');
-      await sleep(100);
-      expect(heard.map(([who]) => who).slice(2)).toEqual(['one']);
-      await stopOne?.();
-    },
-  );
 }

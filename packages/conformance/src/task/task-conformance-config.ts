@@ -16,8 +16,10 @@ export interface ResolvedCapabilities {
   redelivers: boolean;
   /** A requeue keeps the delivery count (false on SQS FIFO: see `BrokerCapabilities.requeueCountsAsDelivery`). */
   requeueKeepsCount: boolean;
-  /** The broker fans revokes out to running workers (`control`), so revoke can terminate. */
+  /** The broker carries remote control (`control`): revoke can terminate, and workers answer `inspect`/`control` commands. */
   broadcast: boolean;
+  /** The broker carries Celery events (`events`): worker heartbeats and task events reach monitors. */
+  events: boolean;
   /** The result backend counts chord parts atomically, so `chord()` works. */
   atomicCounters: boolean;
   /**
@@ -63,6 +65,7 @@ export function resolveCapabilities(
     redelivers: broker.visibilityTimeout,
     requeueKeepsCount: broker.requeueCountsAsDelivery !== true,
     broadcast: broker.broadcast,
+    events: broker.events,
     atomicCounters: backend.atomicCounters,
     lateRevoke: backend.revokes || (!broker.broadcast && backend.shared),
     claims: backend.claims,

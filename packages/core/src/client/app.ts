@@ -8,9 +8,14 @@ import type { Applied } from '../canvas/applied.js';
 import { applySignature, type SignaturePublisher } from '../canvas/apply-signature.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
 import type { Signature } from '../canvas/signature.js';
+import { Control } from '../control/control.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnsupportedCapabilityError } from '../errors/unsupported-capability-error.js';
+import { Events } from '../events/events.js';
+import { LamportClock } from '../events/lamport-clock.js';
+import { TaskSentPublisher } from '../events/task-sent-publisher.js';
+import { WorkerEventPublisher } from '../events/worker-event-publisher.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import { AsyncResult } from '../result/async-result.js';
 import { GroupResult } from '../result/group-result.js';
@@ -22,6 +27,7 @@ import { RuntimeHooks } from '../runtime/runtime-hooks.js';
 import { MessageSigner } from '../signing/message-signer.js';
 import type { SigningConfig } from '../signing/signing-config.js';
 import type { Broker, PublishOptions } from '../spec/broker.js';
+import type { EventChannel } from '../spec/control-channel.js';
 import type { ResultBackend } from '../spec/result-backend.js';
 import type { ScheduleOptions } from '../spec/schedule-options.js';
 import type { ScheduleStore } from '../spec/schedule-store.js';
@@ -36,6 +42,7 @@ import { maskCredentials } from '../transport/mask-credentials.js';
 import { positiveNumber } from '../transport/positive-number.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerHost } from '../worker/worker-host.js';
+import type { WorkerMonitor, WorkerMonitorOptions, WorkerMonitorSource } from '../worker/worker-monitor.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
 import { resolveBroker, resolveResultBackend } from './resolve-transport.js';
 import { sendOnce } from './send-once.js';
@@ -64,11 +71,48 @@ export interface AppConfig {
    * cannot check tq's signatures.
    */
   signing?: SigningConfig;
+  /**
+   * Publish a `task-sent` event for every task sent, where the broker carries events (Celery's
+   * `task_send_sent_event`), so monitors see tasks before a worker receives them. Default false,
+   * as in Celery: one more broker message per task.
+   */
+  taskSentEvents?: boolean;
 }
 
-/** Events an app emits as it sends. */
+/** Events an app emits in-process as it sends. */
 export interface AppEvents {
   'task-sent': [{ id: string; name: string; queue: string; eta: string | null }];
+}
+
+/**
+ * `app.events`: the broker's event stream ({@link Events.subscribe}: every worker's and client's
+ * Celery events), and, as before, this app's own in-process `task-sent` notifications
+ * (`on`/`off`), which need no broker support and see only what this app sends.
+ */
+export class AppEventStream extends Events {
+  private readonly local = new EventEmitter<AppEvents>();
+
+  /** Listen to this app's own sends. */
+  on<K extends keyof AppEvents>(event: K, listener: (...args: AppEvents[K]) => void): this {
+    this.local.on(event, listener as never);
+    return this;
+  }
+
+  /** Stop listening. */
+  off<K extends keyof AppEvents>(event: K, listener: (...args: AppEvents[K]) => void): this {
+    this.local.off(event, listener as never);
+    return this;
+  }
+
+  /** How many listen to `event` (the app builds a payload only when somebody does). */
+  listenerCount<K extends keyof AppEvents>(event: K): number {
+    return this.local.listenerCount(event);
+  }
+
+  /** Notify this app's listeners (the app calls it as it sends). */
+  emit<K extends keyof AppEvents>(event: K, ...args: AppEvents[K]): boolean {
+    return this.local.emit(event, ...(args as never));
+  }
 }
 
 /**
@@ -88,11 +132,26 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly publishTimeoutMs: number;
   /** Signs what this app sends and checks what its workers receive (`AppConfig.signing`); undefined when off. */
   readonly signer: MessageSigner | undefined;
-  readonly events = new EventEmitter<AppEvents>();
+  /**
+   * The broker's event stream, `app.events.subscribe(handler)`: every worker's and client's Celery
+   * events, as Flower sees them (needs `capabilities.events`); and this app's own `task-sent`
+   * notifications in-process, `app.events.on('task-sent', ...)`.
+   */
+  readonly events: AppEventStream;
   /** Instrumentation: start/stop/error of every broker and backend operation and task attempt. */
   readonly hooks = new RuntimeHooks();
   /** This process's reply-to id (Celery's oid); the rpc:// backend replies to it. */
   readonly replyTo = randomUUID();
+  /** The logical clock of this process's remote control and events (Celery's `app.clock`), shared with its workers. */
+  readonly clock = new LamportClock();
+  /**
+   * Remote control of running workers, tq's and Python Celery's alike (Celery's `app.control`):
+   * `await app.control.ping()`, `request('stats')`, `cast('rate_limit', {...})`. Needs a broker
+   * with `capabilities.broadcast`.
+   */
+  readonly control: Control;
+  /** Publishes `task-sent` events when `AppConfig.taskSentEvents` is on. */
+  private readonly sentEvents: TaskSentPublisher | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: tasks of every signature live here
   private readonly tasks = new Map<string, Task<any, any>>();
   /** Tasks declared with {@link remoteTask}: called from here, run elsewhere. */
@@ -123,6 +182,10 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
     this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
     this.signer = config.signing ? new MessageSigner(config.signing) : undefined;
+    const planes = { broker: () => this.broker(), clock: this.clock, logger: this.logger };
+    this.control = new Control(planes);
+    this.events = new AppEventStream(planes);
+    this.sentEvents = config.taskSentEvents ? new TaskSentPublisher(this.clock, this.logger) : undefined;
   }
 
   /**
@@ -298,7 +361,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
 
   /**
    * Revoke a task: store REVOKED, remember the revoke where workers started later read it (backends
-   * with `revokes`), and tell every running worker (aborting a running attempt if `terminate`).
+   * with `revokes`), and tell every running worker, Celery's too, with the `revoke` control
+   * command (aborting a running attempt if `terminate`).
    */
   async revoke(taskId: string, options: { terminate?: boolean } = {}): Promise<void> {
     const [broker, backend] = await Promise.all([this.broker(), this.maybeResultBackend()]);
@@ -306,13 +370,15 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     await backend?.set(taskId, createResultMeta({ taskId, status: 'REVOKED', result, traceback }), { ttlMs: this.resultExpiresMs });
     // Kept where workers that start later read it, as long as results are kept.
     await backend?.persistRevoke?.(taskId, this.resultExpiresMs);
-    await broker.control?.broadcast({ command: 'revoke', arguments: { task_id: taskId, terminate: options.terminate ?? false } });
+    if (broker.control) await this.control.cast('revoke', { task_id: taskId, terminate: options.terminate ?? false, signal: 'SIGTERM' });
   }
 
   /** Close the broker and backend (idempotent). Workers should be closed first. Never connects. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // task-sent events still going out need the broker open.
+    await this.sentEvents?.settled();
     const opened = [this.brokerRuntime, this.backendRuntime].map((runtime) => runtime?.catch(() => undefined));
     await Promise.all(opened.map(async (runtime) => (await runtime)?.close()));
   }
@@ -336,9 +402,20 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   async publish(queue: string, message: TaskMessage, options: PublishOptions): Promise<void> {
     const broker = await this.broker();
     await broker.publish(queue, message, options);
+    if (this.sentEvents && broker.events) this.sentEvents.sent(broker.events, message, queue);
     if (this.events.listenerCount('task-sent') > 0) {
       this.events.emit('task-sent', { id: message.headers.id, name: message.headers.task, queue, eta: message.headers.eta });
     }
+  }
+
+  /** Part of {@link WorkerHost}: a worker's reporter to monitors, in Celery's event format, on this app's clock. */
+  workerMonitor(channel: EventChannel, source: WorkerMonitorSource, options: WorkerMonitorOptions): WorkerMonitor {
+    const { hostname, events } = source;
+    return new WorkerEventPublisher(
+      channel,
+      { hostname, events, active: () => source.active(), processed: () => source.processed(), clock: this.clock },
+      options,
+    );
   }
 
   /** Part of {@link WorkerHost} (`SignaturePublisher`): the task's own queue, else the default. */

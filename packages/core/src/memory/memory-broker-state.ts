@@ -1,3 +1,4 @@
+import { MemoryPlanes } from './memory-planes.js';
 import { MemoryQueue, type StoredMessage } from './memory-queue.js';
 import { MemoryScheduler } from './memory-scheduler.js';
 
@@ -13,11 +14,8 @@ export interface MemoryConsumerSlot {
   deliver(queue: string, message: StoredMessage): void;
 }
 
-/** A control-channel listener; receives the broadcast as JSON text so every listener gets its own copy. */
-export type ControlListener = (json: string) => void;
-
 /**
- * Everything a `memory://` broker holds: queues, consumers, the control channel and the one
+ * Everything a `memory://` broker holds: queues, consumers, the control and event planes and the one
  * scheduler timer. `MemoryBroker` handles share one state per name, so a producer app and a
  * worker app in one process see the same queues while each closes independently.
  */
@@ -34,8 +32,8 @@ export class MemoryBrokerState {
     return state;
   }
 
-  /** Subscribers of the control channel. */
-  readonly controlListeners = new Set<ControlListener>();
+  /** Remote control and events, shared by every handle of this state. */
+  readonly planes = new MemoryPlanes();
   private readonly queues = new Map<string, MemoryQueue>();
   private readonly consumers: MemoryConsumerSlot[] = [];
   private readonly scheduler = new MemoryScheduler();

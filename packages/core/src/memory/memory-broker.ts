@@ -3,8 +3,6 @@ import type {
   Broker,
   BrokerCapabilities,
   ConsumeOptions,
-  ControlChannel,
-  ControlMessage,
   DeadLetter,
   DeliveryHandler,
   OutgoingMessage,
@@ -13,8 +11,10 @@ import type {
 } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { positiveNumber } from '../transport/positive-number.js';
-import { type ControlListener, MemoryBrokerState } from './memory-broker-state.js';
+import { MemoryBrokerState } from './memory-broker-state.js';
 import { MemoryConsumer } from './memory-consumer.js';
+import { MemoryControlChannel } from './memory-control-channel.js';
+import { MemoryEventChannel } from './memory-event-channel.js';
 import { PRIORITY_LEVELS, type StoredMessage } from './memory-queue.js';
 
 /** Configuration of a {@link MemoryBroker}. */
@@ -40,20 +40,21 @@ const utf8 = new TextEncoder();
 
 /**
  * The `memory://` broker: in-process queues with every broker capability (delays on one timer,
- * priorities 0–9, visibility timeout and redelivery, dead letters, broadcast). It stores the same
+ * priorities 0–9, visibility timeout and redelivery, dead letters, remote control and events). It stores the same
  * kombu JSON envelope Redis and SQS carry and decodes it on delivery, so encoding bugs and poison
  * messages show up here exactly as they would on a real transport.
  */
 export class MemoryBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
-  readonly control: ControlChannel = {
-    broadcast: (message) => this.broadcast(message),
-    subscribe: (handler) => this.subscribeControl(handler),
-  };
+  /** Remote control among the handles of this state (`capabilities.broadcast`). */
+  readonly control = new MemoryControlChannel(() => this.live().planes);
+  /** Events among the handles of this state (`capabilities.events`). */
+  readonly events = new MemoryEventChannel(() => this.live().planes);
   private readonly visibilityTimeoutMs: number;
   private state: MemoryBrokerState | undefined;
   private readonly consumers = new Set<MemoryConsumer>();
-  private readonly controlListeners = new Set<ControlListener>();
+  /** Connected and not closed since: the handle counts as a user of the shared state. */
+  private attached = false;
 
   constructor(private readonly config: MemoryBrokerConfig = {}) {
     this.visibilityTimeoutMs = positiveNumber(
@@ -73,6 +74,7 @@ export class MemoryBroker implements Broker {
       // Priorities, competing consumers and redelivery all reorder: no ordering promise.
       ordering: 'none',
       broadcast: true,
+      events: true,
       batchPublish: true,
       maxMessageBytes: positiveNumber('MemoryBroker', 'maxMessageBytes', config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
         integer: true,
@@ -82,16 +84,20 @@ export class MemoryBroker implements Broker {
 
   async connect(): Promise<void> {
     this.state ??= this.config.name === undefined ? new MemoryBrokerState() : MemoryBrokerState.shared(this.config.name);
+    if (this.attached) return;
+    this.attached = true;
     this.state.attach();
   }
 
-  /** Stops this handle's consumers and control subscriptions. Acks are synchronous, so there is nothing to drain. */
+  /** Stops this handle's consumers, control listeners, mailboxes and event subscriptions. Acks are synchronous, so there is nothing to drain. */
   async close(_options?: { force?: boolean }): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
-    const state = this.live();
-    for (const listener of this.controlListeners) state.controlListeners.delete(listener);
-    this.controlListeners.clear();
-    state.detach();
+    // Idempotent: a second close must not detach from the shared state again.
+    if (!this.attached) return;
+    this.attached = false;
+    this.control.close();
+    this.events.close();
+    this.live().detach();
   }
 
   async publish(queue: string, message: TaskMessage, options: PublishOptions = {}): Promise<void> {
@@ -141,23 +147,6 @@ export class MemoryBroker implements Broker {
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {
     const letters = this.live().queue(queue).deadLetters;
     return letters.slice(0, limit).map((letter) => ({ ...letter, raw: letter.raw.slice() }));
-  }
-
-  private async broadcast(message: ControlMessage): Promise<void> {
-    const json = JSON.stringify(message);
-    // Each listener gets its own parsed copy, later, as if it came over a wire.
-    for (const listener of this.live().controlListeners) queueMicrotask(() => listener(json));
-  }
-
-  private async subscribeControl(handler: (message: ControlMessage) => void): Promise<() => Promise<void>> {
-    const state = this.live();
-    const listener: ControlListener = (json) => handler(JSON.parse(json) as ControlMessage);
-    state.controlListeners.add(listener);
-    this.controlListeners.add(listener);
-    return async () => {
-      state.controlListeners.delete(listener);
-      this.controlListeners.delete(listener);
-    };
   }
 
   private encode(queue: string, message: TaskMessage, options: PublishOptions): StoredMessage {

@@ -6,7 +6,6 @@ import type {
   Broker,
   BrokerCapabilities,
   ConsumeOptions,
-  ControlChannel,
   DeadLetter,
   Delivery,
   DeliveryHandler,
@@ -14,6 +13,7 @@ import type {
   PublishOptions,
   Subscription,
 } from '../spec/broker.js';
+import type { ControlChannel, EventChannel } from '../spec/control-channel.js';
 import type { TaskMessage } from '../spec/task-message.js';
 import { checkPublish } from './check-publish.js';
 import { Heartbeat } from './heartbeat.js';
@@ -49,6 +49,7 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
 export class RuntimeBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
   readonly control?: ControlChannel;
+  readonly events?: EventChannel;
   /** The app's signer, if it signs: the worker asks it whether a delivery may run. */
   readonly signer: MessageSigner | undefined;
   private readonly lifecycle: Lifecycle;
@@ -70,17 +71,19 @@ export class RuntimeBroker implements Broker {
     this.heartbeat = new Heartbeat(this.logger);
     const where = () => (transport.address ? `${this.name} at ${transport.address}` : this.name);
     this.publishes = new PendingPublishes(where, context.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
-    const control = transport.control;
+    const { control, events } = transport;
     if (this.capabilities.broadcast && control) {
       this.control = {
-        broadcast: (message) => {
-          this.lifecycle.assertOpen('control.broadcast()');
-          return this.measure('broadcast', message.command, () => control.broadcast(message));
-        },
-        subscribe: (handler) => {
-          this.lifecycle.assertOpen('control.subscribe()');
-          return control.subscribe(handler);
-        },
+        broadcast: (request) => this.plane('control.broadcast', undefined, () => control.broadcast(request)),
+        listen: (node, handler) => this.plane('control.listen', node, () => control.listen(node, handler)),
+        openMailbox: (id, ttlMs, handler) => this.plane('control.openMailbox', id, () => control.openMailbox(id, ttlMs, handler)),
+        reply: (id, reply) => this.plane('control.reply', id, () => control.reply(id, reply)),
+      };
+    }
+    if (this.capabilities.events && events) {
+      this.events = {
+        publish: (routingKey, event) => this.plane('events.publish', routingKey, () => events.publish(routingKey, event)),
+        subscribe: (pattern, handler) => this.plane('events.subscribe', pattern, () => events.subscribe(pattern, handler)),
       };
     }
   }
@@ -180,6 +183,16 @@ export class RuntimeBroker implements Broker {
         },
       );
     };
+  }
+
+  /** A control or event operation: refused once closed (or before connecting), measured like the rest. */
+  private plane<T>(operation: string, target: string | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      this.lifecycle.assertOpen(`${operation}()`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.measure(operation, target, call);
   }
 
   private measure<T>(operation: string, target: string | undefined, call: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@
  * 5. Run `@tq/conformance`'s suites against your real broker.
  */
 import type { MessageDecodeError } from '../errors/message-decode-error.js';
+import type { ControlChannel, EventChannel } from './control-channel.js';
 import type { TaskMessage } from './task-message.js';
 
 /** What a broker can do, as data. Core reads it; asking for a missing capability throws `UnsupportedCapabilityError`. */
@@ -41,8 +42,10 @@ export interface BrokerCapabilities {
   readonly deadLetter: boolean;
   /** `none`; `fifo` (whole queue, one consumer); `per-key` (publish option `orderingKey`). */
   readonly ordering: 'none' | 'fifo' | 'per-key';
-  /** `control` exists: a fan-out channel for revoke and other control messages to every worker. */
+  /** `control` exists: Celery's remote control (pidbox): revoke, inspect, ping, shutdown... */
   readonly broadcast: boolean;
+  /** `events` exists: Celery's event stream (worker heartbeats, task events) for monitors. */
+  readonly events: boolean;
   /** `publishBatch` is a real batch, not a loop. */
   readonly batchPublish: boolean;
   /** Largest encoded message accepted; core rejects bigger payloads before sending, naming both sizes. */
@@ -156,22 +159,6 @@ export interface DeadLetter {
   queue: string;
 }
 
-/** A control message fanned out to every worker (revoke, ping, ...). */
-export interface ControlMessage {
-  /** Command name, e.g. `revoke`. */
-  command: string;
-  /** Command arguments. */
-  arguments: Record<string, unknown>;
-}
-
-/** Fan-out channel for control messages (present when `capabilities.broadcast`). */
-export interface ControlChannel {
-  /** Send to every subscribed worker, including ones in other processes. */
-  broadcast(message: ControlMessage): Promise<void>;
-  /** Receive broadcasts; returns the function that stops receiving. */
-  subscribe(handler: (message: ControlMessage) => void): Promise<() => Promise<void>>;
-}
-
 /** A message broker. No work in the constructor: `connect()` does it. */
 export interface Broker {
   /** What this broker can do; see {@link BrokerCapabilities}. */
@@ -195,8 +182,10 @@ export interface Broker {
   size(queue: string): Promise<number>;
   /** Read (not remove) up to `limit` dead letters of a queue, oldest first. Needs `capabilities.deadLetter`. */
   deadLetters?(queue: string, limit?: number): Promise<DeadLetter[]>;
-  /** Fan-out control channel. Needs `capabilities.broadcast`. */
+  /** Remote control. Needs `capabilities.broadcast`. */
   readonly control?: ControlChannel;
+  /** Event stream. Needs `capabilities.events`. */
+  readonly events?: EventChannel;
   /**
    * Where the broker is, for errors and logs: `host:port` (several joined by commas), never
    * credentials. Optional: without it errors name the transport only.

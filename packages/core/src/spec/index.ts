@@ -1,4 +1,5 @@
 export type * from './broker.js';
+export type * from './control-channel.js';
 export type * from './result-backend.js';
 export { EXCEPTION_STATES, READY_STATES } from './result-backend.js';
 export type * from './schedule-options.js';

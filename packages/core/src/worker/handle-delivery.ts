@@ -17,6 +17,7 @@ import { AttemptContext } from './attempt-context.js';
 import { BUILTIN_TASKS } from './builtin-tasks.js';
 import { finishFailure, finishRevoked, finishSuccess, storeState } from './finish-task.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { WorkerRequest } from './worker-request.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
 /** Below this an eta counts as due (timer jitter, clock skew between hosts). */
@@ -73,11 +74,20 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     return rejectPoison(rt, delivery, (error as Error).message, message);
   }
 
-  emit(rt, 'task-received', message, { args: message.body[0], retries: h.retries, eta: h.eta });
-  const limit = task?.options.rateLimit;
-  if (limit) {
-    const limiter = rt.rateLimiters.get(h.task) ?? new RateLimiter(limit);
-    rt.rateLimiters.set(h.task, limiter);
+  emit(rt, 'task-received', message, {
+    args: message.body[0],
+    kwargs: message.body[1],
+    argsRepr: h.argsrepr,
+    kwargsRepr: h.kwargsrepr,
+    rootId: h.root_id,
+    parentId: h.parent_id,
+    retries: h.retries,
+    eta: h.eta,
+    expires: h.expires,
+  });
+  track(rt, delivery, 'reserved');
+  const limiter = rateLimiterOf(rt, h.task, task);
+  if (limiter) {
     const waitMs = limiter.reserve();
     // A slow rate ('1/h') must not hold close() up: the task goes back instead.
     if (!(await pause(waitMs, rt.closing))) return delivery.nack({ requeue: true });
@@ -103,6 +113,29 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   }
 }
 
+/** The task's rate limiter here: made from its `rateLimit` on first use (null: none), or set by the `rate_limit` command. */
+function rateLimiterOf(rt: WorkerRuntime, name: string, task: Task<unknown[], unknown> | undefined): RateLimiter | null {
+  let limiter = rt.rateLimiters.get(name);
+  if (limiter === undefined) {
+    const limit = task?.options.rateLimit;
+    limiter = limit ? new RateLimiter(limit) : null;
+    rt.rateLimiters.set(name, limiter);
+  }
+  return limiter;
+}
+
+/** Record what this worker holds for remote control (`inspect active|reserved|scheduled`); the worker forgets it once settled. */
+function track(rt: WorkerRuntime, delivery: Delivery, state: WorkerRequest['state']): WorkerRequest {
+  let request = rt.requests.get(delivery);
+  if (!request) {
+    const message = delivery.message as TaskMessage;
+    request = { message, queue: delivery.queue, redelivered: delivery.deliveryCount > 1, state, timeStart: null };
+    rt.requests.set(delivery, request);
+  }
+  request.state = state;
+  return request;
+}
+
 /** The task's call with its arguments bound; throws for an unknown task or arguments that do not fit. */
 function callOf(rt: WorkerRuntime, message: TaskMessage, task: Task<unknown[], unknown> | undefined): () => unknown {
   const [args, kwargs] = message.body;
@@ -125,6 +158,8 @@ async function run(
   const attempt = new Attempt(h.task);
   rt.running.set(h.id, attempt);
   const started = Date.now();
+  track(rt, delivery, 'active').timeStart = started / 1000;
+  rt.totals.set(h.task, (rt.totals.get(h.task) ?? 0) + 1);
   emit(rt, 'task-started', message, {});
   const hooked = rt.host.hooks.listenerCount('attempt') > 0;
   if (hooked) attemptEvent(rt, message, delivery.queue, { phase: 'start' });
@@ -133,9 +168,11 @@ async function run(
     if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
     const context = new AttemptContext(rt, message, attempt, delivery.queue);
     const [hard, soft] = h.timelimit ?? NO_LIMITS;
+    // The message's own limits win, then this worker's (`time_limit` command), then the task's.
+    const set = rt.timeLimits.get(h.task);
     outcome = await attempt.run(() => runInTaskContext(context, call), {
-      hardMs: hard !== null ? hard * 1000 : (task?.options.timeLimitMs ?? null),
-      softMs: soft !== null ? soft * 1000 : (task?.options.softTimeLimitMs ?? null),
+      hardMs: hard !== null ? hard * 1000 : set ? set.hardMs : (task?.options.timeLimitMs ?? null),
+      softMs: soft !== null ? soft * 1000 : set ? set.softMs : (task?.options.softTimeLimitMs ?? null),
     });
   } finally {
     rt.running.delete(h.id);
@@ -380,6 +417,7 @@ async function waitUntilDue(rt: WorkerRuntime, delivery: Delivery, dueInMs: numb
     await delivery.nack({ requeue: true, delayMs: Math.min(dueInMs, delay.maxDelayMs) });
     return 'rescheduled';
   }
+  track(rt, delivery, 'scheduled');
   if (await pause(dueInMs, rt.closing)) return 'due';
   // close() began: give it back for another worker to hold, rather than hold close() up.
   await delivery.nack({ requeue: true });

@@ -10,7 +10,10 @@ export class RateLimiter {
   private readonly intervalMs: number;
   private nextAt = 0;
 
-  constructor(rate: string) {
+  constructor(
+    /** As given, e.g. `'100/m'`. */
+    readonly rate: string,
+  ) {
     const [, count, unit] = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([smh])\s*$/.exec(rate) ?? [];
     const unitMs = unit === undefined ? undefined : UNIT_MS[unit];
     if (count === undefined || unitMs === undefined)

@@ -12,7 +12,21 @@ export interface TaskEvent {
 
 /** Events a worker emits (Celery's names, minus the `task-` prefix where it would repeat). */
 export interface WorkerEvents {
-  'task-received': [TaskEvent & { args: unknown[]; retries: number; eta: string | null }];
+  'task-received': [
+    TaskEvent & {
+      args: unknown[];
+      kwargs: Record<string, unknown>;
+      /** The message's `argsrepr` header: what monitors show (a sender may hide secrets there). */
+      argsRepr: string;
+      /** The message's `kwargsrepr` header. */
+      kwargsRepr: string;
+      rootId: string | null;
+      parentId: string | null;
+      retries: number;
+      eta: string | null;
+      expires: string | null;
+    },
+  ];
   'task-started': [TaskEvent];
   'task-succeeded': [TaskEvent & { result: unknown; runtimeMs: number }];
   'task-failed': [TaskEvent & { error: Error; runtimeMs: number }];

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { SignaturePublisher } from '../canvas/apply-signature.js';
+import type { LogicalClock } from '../control/logical-clock.js';
 import type { RuntimeBackend } from '../runtime/runtime-backend.js';
 import type { RuntimeBroker } from '../runtime/runtime-broker.js';
 import type { RuntimeHooks } from '../runtime/runtime-hooks.js';
+import type { EventChannel } from '../spec/control-channel.js';
 import type { TaskRegistry } from '../task/task-registry.js';
+import type { WorkerMonitor, WorkerMonitorOptions, WorkerMonitorSource } from './worker-monitor.js';
 
 /**
  * What a worker needs from the app that made it: its tasks, a way to send follow-ups, the
@@ -19,6 +22,12 @@ export interface WorkerHost extends SignaturePublisher, TaskRegistry {
   readonly defaultQueue: string;
   /** How long stored results live. */
   readonly resultExpiresMs: number;
+  /** The app's logical clock, shared by remote control and events. */
+  readonly clock: LogicalClock;
+  /** Where the broker and backend are, passwords masked (for `inspect stats` and `conf`). */
+  describe(): { broker: string; backend: string };
+  /** A monitor reporting `source` on `channel` (the broker's event channel), in Celery's event format. */
+  workerMonitor(channel: EventChannel, source: WorkerMonitorSource, options: WorkerMonitorOptions): WorkerMonitor;
   /** The connected broker (connects on first use). */
   broker(): Promise<RuntimeBroker>;
   /** The connected result backend, or undefined when the app stores no results. */

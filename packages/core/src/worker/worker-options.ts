@@ -14,8 +14,24 @@ export interface WorkerOptions {
    * tasks that should spread evenly over workers.
    */
   prefetchMultiplier?: number;
-  /** Node name in events and results. Default `tq<pid>@<hostname>`. */
+  /**
+   * Node name in events, results and remote control (`celery inspect -d <name>`). Celery's `%h`
+   * (host name), `%n` (its first label) and `%d` (its domain) are expanded: `tq@%h`. Default
+   * `tq<pid>@<host>`, unique per process, so several workers on one host answer separately.
+   */
   hostname?: string;
+  /**
+   * Send task events (`task-received`, `task-started`, ...) to monitors such as Flower, where the
+   * broker carries events (`capabilities.events`). Default false, as Celery without `-E`: a few
+   * messages per task. The `enable_events`/`disable_events` commands switch them at run time.
+   * Worker heartbeats are sent regardless.
+   */
+  taskEvents?: boolean;
+  /**
+   * How often the worker sends `worker-heartbeat`, in ms. Default 2000, Celery's 2.0 s: monitors
+   * consider a worker offline after missing a few.
+   */
+  heartbeatIntervalMs?: number;
   /**
    * Received messages (as they travel, envelope included) larger than this are dead-lettered.
    * Default: twice the broker's `maxMessageBytes` plus room for headers (base64 envelopes), so anything a

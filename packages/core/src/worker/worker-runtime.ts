@@ -2,12 +2,14 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RuntimeBackend } from '../runtime/runtime-backend.js';
 import type { RuntimeBroker } from '../runtime/runtime-broker.js';
+import type { Delivery } from '../spec/broker.js';
 import type { Attempt } from './attempt.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RevokedIds } from './revoked-ids.js';
 import type { Semaphore } from './semaphore.js';
 import type { WorkerEvents } from './worker-events.js';
 import type { WorkerHost } from './worker-host.js';
+import type { WorkerRequest } from './worker-request.js';
 
 /** What handling one delivery needs from its worker (shared, mutable state lives here). */
 export interface WorkerRuntime {
@@ -22,7 +24,14 @@ export interface WorkerRuntime {
   readonly revoked: RevokedIds;
   /** Attempts in progress by task id (for terminate and shutdown). */
   readonly running: Map<string, Attempt>;
-  readonly rateLimiters: Map<string, RateLimiter>;
+  /** Per task name: its limiter, or null for none; made from the task's `rateLimit` on first use, replaced by `rate_limit`. */
+  readonly rateLimiters: Map<string, RateLimiter | null>;
+  /** Per task name: time limits set by the `time_limit` command, in place of the task's own. */
+  readonly timeLimits: Map<string, { hardMs: number | null; softMs: number | null }>;
+  /** Messages held from receipt to settlement, for `inspect active|reserved|scheduled|query_task`. */
+  readonly requests: Map<Delivery, WorkerRequest>;
+  /** Attempts started per task name (Celery's `total`); their sum is `processed` in heartbeats. */
+  readonly totals: Map<string, number>;
   readonly maxPayloadBytes: number;
   readonly trackStarted: boolean;
   /** How long storing an outcome is retried before the message is given back; see `WorkerOptions.storeRetryMs`. */

@@ -1,18 +1,23 @@
 import { EventEmitter } from 'node:events';
-import { hostname as osHostname } from 'node:os';
+import { NodeMailbox } from '../control/node-mailbox.js';
+import { expandNodeName } from '../control/node-name.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
-import type { ControlMessage, Delivery, Subscription } from '../spec/broker.js';
+import type { Delivery, Subscription } from '../spec/broker.js';
 import { checkMaxDeliveries, DEFAULT_MAX_DELIVERIES } from '../task/max-deliveries.js';
+import { positiveNumber } from '../transport/positive-number.js';
+import { controlCommands } from './control-commands.js';
+import type { ControlledWorker } from './controlled-worker.js';
 import { EventLoopWatch } from './event-loop-watch.js';
 import { handleDelivery, settleAfterUnexpectedError } from './handle-delivery.js';
+import { inspectCommands } from './inspect-commands.js';
 import { processGuard } from './process-guard.js';
-import type { RateLimiter } from './rate-limiter.js';
 import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
 import { TrackedDelivery } from './tracked-delivery.js';
 import type { WorkerEvents } from './worker-events.js';
 import type { WorkerHost } from './worker-host.js';
+import type { WorkerMonitor } from './worker-monitor.js';
 import type { WorkerOptions } from './worker-options.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
@@ -34,6 +39,9 @@ const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
 /** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
 const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
+/** Celery's heartbeat frequency; see `WorkerOptions.heartbeatIntervalMs`. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
+
 /**
  * Consumes queues and runs tasks: `await app.worker({ queues, concurrency }).start()`, and
  * `close()` for a warm shutdown. Every message is acknowledged only after its attempt ended.
@@ -41,12 +49,23 @@ const DEFAULT_PREFETCH_MULTIPLIER = 4;
 export class Worker {
   /** Task events: received, started, succeeded, failed, retried, revoked, rejected. */
   readonly events = new EventEmitter<WorkerEvents>();
+  /** The node name (`WorkerOptions.hostname` expanded): in results, events and remote control. */
   readonly hostname: string;
-  readonly queues: readonly string[];
   readonly concurrency: number;
+  /** Messages held per subscription: `concurrency × prefetchMultiplier`. */
+  private readonly prefetch: number;
+  /** Queues consumed, in preference order; `add_consumer` and `cancel_consumer` change them. */
+  private consumed: string[];
   private runtime: WorkerRuntime | undefined;
-  private subscription: Subscription | undefined;
-  private stopControl: (() => Promise<void>) | undefined;
+  /** Open subscriptions and their queues (one at start, one more per `add_consumer`). */
+  private readonly subscriptions = new Map<Subscription, readonly string[]>();
+  /** Subscriptions `cancel_consumer` is closing; shutdown waits for them. */
+  private readonly unsubscribing = new Set<Promise<void>>();
+  private mailbox: NodeMailbox | undefined;
+  private publisher: WorkerMonitor | undefined;
+  private taskEvents: boolean;
+  private readonly heartbeatIntervalMs: number;
+  private startedAt = 0;
   /** Deliveries being handled; `drained` is settled when it drops to zero. */
   private inFlight = 0;
   private drained: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -59,10 +78,27 @@ export class Worker {
     private readonly host: WorkerHost,
     private readonly options: WorkerOptions,
   ) {
-    this.hostname = options.hostname ?? `tq${process.pid}@${osHostname()}`;
-    this.queues = options.queues?.length ? options.queues : [host.defaultQueue];
+    this.hostname = expandNodeName(options.hostname ?? `tq${process.pid}@%h`);
+    this.consumed = [...(options.queues?.length ? options.queues : [host.defaultQueue])];
     this.concurrency = options.concurrency ?? 10;
+    this.prefetch = this.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
+    this.taskEvents = options.taskEvents ?? false;
+    // Past setTimeout's ceiling a timer fires at once: that would be a heartbeat storm.
+    this.heartbeatIntervalMs = positiveNumber(
+      'WorkerOptions',
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs,
+      DEFAULT_HEARTBEAT_INTERVAL_MS,
+      {
+        max: 2 ** 31 - 1,
+      },
+    );
     checkMaxDeliveries('WorkerOptions', options.maxDeliveries);
+  }
+
+  /** Queues consumed now: those given (or the app's default queue), as changed by `add_consumer`/`cancel_consumer`. */
+  get queues(): readonly string[] {
+    return this.consumed;
   }
 
   /**
@@ -93,7 +129,10 @@ export class Worker {
       slots: new Semaphore(this.concurrency),
       revoked: new RevokedIds(),
       running: loopWatch.running,
-      rateLimiters: new Map<string, RateLimiter>(),
+      rateLimiters: new Map(),
+      timeLimits: new Map(),
+      requests: new Map(),
+      totals: new Map(),
       maxPayloadBytes: this.options.maxPayloadBytes ?? travellingSize(broker.capabilities.maxMessageBytes),
       trackStarted: this.options.trackStarted ?? false,
       storeRetryMs: this.options.storeRetryMs ?? 30_000,
@@ -105,26 +144,129 @@ export class Worker {
     for (const id of (await backend?.revokedIds?.()) ?? []) runtime.revoked.add(id);
     this.runtime = runtime;
     this.loopWatch = loopWatch;
+    this.startedAt = Date.now();
     loopWatch.start();
     processGuard.acquire(logger);
     try {
-      this.stopControl = await broker.control?.subscribe((message) => this.onControl(message));
-      this.subscription = await broker.consume(this.queues, (delivery) => this.handle(runtime, delivery), {
-        prefetch: this.concurrency * (this.options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER),
-      });
+      // Listening before consuming: a revoke sent as the first tasks arrive is not missed.
+      if (broker.control) {
+        const controlled = this.controlled(runtime);
+        const commands = { ...inspectCommands(controlled), ...controlCommands(controlled) };
+        this.mailbox = new NodeMailbox(broker.control, this.hostname, commands, this.host.clock, logger);
+        await this.mailbox.start();
+      }
+      // Online before consuming: monitors see no task event of a worker they do not know yet.
+      if (broker.events) await this.startEvents(runtime, broker.events);
+      await this.subscribe(runtime, this.consumed);
     } catch (error) {
       processGuard.release(logger);
       loopWatch.stop();
-      await this.stopControl?.();
+      await this.unsubscribeAll();
+      await this.publisher?.stop();
+      this.publisher = undefined;
+      await this.mailbox?.stop();
+      this.mailbox = undefined;
       this.runtime = undefined;
       throw error;
     }
     this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
   }
 
+  /** Heartbeats (always) and task events (when on) to monitors; best effort: the monitor logs failures, never throws. */
+  private async startEvents(runtime: WorkerRuntime, channel: NonNullable<WorkerRuntime['broker']['events']>): Promise<void> {
+    const publisher = this.host.workerMonitor(
+      channel,
+      { hostname: this.hostname, events: this.events, active: () => runtime.running.size, processed: () => this.processed() },
+      {
+        taskEvents: this.taskEvents,
+        heartbeatIntervalMs: this.heartbeatIntervalMs,
+        logger: runtime.logger,
+      },
+    );
+    this.publisher = publisher;
+    await publisher.start();
+  }
+
+  private async subscribe(runtime: WorkerRuntime, queues: readonly string[]): Promise<void> {
+    const subscription = await runtime.broker.consume(queues, (delivery) => this.handle(runtime, delivery), { prefetch: this.prefetch });
+    this.subscriptions.set(subscription, queues);
+  }
+
+  /** What remote-control commands see and steer of this worker. */
+  private controlled(runtime: WorkerRuntime): ControlledWorker {
+    return {
+      rt: runtime,
+      startedAt: this.startedAt,
+      concurrency: this.concurrency,
+      prefetch: this.prefetch,
+      queues: () => this.queues,
+      addQueue: (queue) => this.addQueue(runtime, queue),
+      cancelQueue: (queue) => this.cancelQueue(runtime, queue),
+      shutdown: () => {
+        this.close().catch((error: unknown) => runtime.logger.error({ err: error }, 'shutdown by remote control failed'));
+      },
+      setTaskEvents: (on) => {
+        if (!this.publisher) return undefined;
+        const before = this.taskEvents;
+        this.taskEvents = on;
+        this.publisher.setTaskEvents(on);
+        return before;
+      },
+      heartbeat: () => {
+        this.publisher?.heartbeat();
+        return this.publisher !== undefined;
+      },
+    };
+  }
+
+  private async addQueue(runtime: WorkerRuntime, queue: string): Promise<boolean> {
+    if (this.stop.signal.aborted) throw new ConfigurationError('This worker is shutting down.');
+    if (this.consumed.includes(queue)) return false;
+    this.consumed = [...this.consumed, queue];
+    try {
+      await this.subscribe(runtime, [queue]);
+    } catch (error) {
+      this.consumed = this.consumed.filter((q) => q !== queue);
+      throw error;
+    }
+    // close() began while subscribing: the new subscription closes with the rest.
+    if (this.stop.signal.aborted) this.unsubscribeAll();
+    return true;
+  }
+
+  /** Stop fetching `queue`: its subscription closes (what it handed over still runs); its other queues get a new one. */
+  private async cancelQueue(runtime: WorkerRuntime, queue: string): Promise<void> {
+    this.consumed = this.consumed.filter((q) => q !== queue);
+    for (const [subscription, queues] of [...this.subscriptions]) {
+      if (!queues.includes(queue)) continue;
+      this.subscriptions.delete(subscription);
+      const closing = subscription
+        .close()
+        .catch((error: unknown) => runtime.logger.warn({ err: error, queue }, 'could not stop consuming'));
+      this.unsubscribing.add(closing);
+      closing.finally(() => this.unsubscribing.delete(closing));
+      const rest = queues.filter((q) => q !== queue);
+      if (rest.length && !this.stop.signal.aborted) await this.subscribe(runtime, rest);
+    }
+  }
+
+  /** Close every subscription (shutdown): resolves once all of them, and those being cancelled, are closed. */
+  private unsubscribeAll(): Promise<unknown> {
+    const closing = [...this.subscriptions.keys()].map((subscription) => subscription.close());
+    this.subscriptions.clear();
+    return Promise.all([...closing, ...this.unsubscribing]);
+  }
+
   /** Tasks running right now (ids). */
   active(): string[] {
     return [...(this.runtime?.running.keys() ?? [])];
+  }
+
+  /** Attempts started since this worker started (Celery's `processed` in heartbeats). */
+  processed(): number {
+    let sum = 0;
+    for (const count of this.runtime?.totals.values() ?? []) sum += count;
+    return sum;
   }
 
   /**
@@ -146,7 +288,7 @@ export class Worker {
     // Stop fetching without waiting for it before the grace period: a closing Kafka or AMQP
     // subscription stays open until its deliveries are settled, and a task returned after the
     // grace period must be nacked while it is (a return after that would count as a lost delivery).
-    const unsubscribed = this.subscription?.close();
+    const unsubscribed = this.unsubscribeAll();
     runtime.slots.cancelWaiters(new WorkerShutdownError());
     const drained = this.whenDrained().then(() => true);
     let timer: NodeJS.Timeout | undefined;
@@ -164,7 +306,11 @@ export class Worker {
     clearTimeout(timer);
     this.loopWatch?.stop();
     processGuard.release(runtime.logger);
-    await this.stopControl?.();
+    await this.publisher?.stop();
+    // Last: `inspect active` still answers while running tasks finish.
+    await this.mailbox
+      ?.stop()
+      .catch((error: unknown) => runtime.logger.warn({ err: error }, 'could not stop listening for remote control'));
     this.events.emit('worker-offline', { hostname: this.hostname });
   }
 
@@ -183,6 +329,7 @@ export class Worker {
           runtime.logger.error({ err: e, cause: error }, 'unexpected error while handling a delivery, and it could not be settled'),
         );
     } finally {
+      runtime.requests.delete(tracked);
       if (--this.inFlight === 0) {
         this.drained?.resolve();
         this.drained = undefined;
@@ -200,15 +347,5 @@ export class Worker {
       this.drained = { promise, resolve };
     }
     return this.drained.promise;
-  }
-
-  private onControl(message: ControlMessage): void {
-    if (message.command !== 'revoke' || !this.runtime) return;
-    const ids = ([] as unknown[]).concat(message.arguments.task_id);
-    for (const id of ids) {
-      if (typeof id !== 'string') continue;
-      this.runtime.revoked.add(id);
-      if (message.arguments.terminate) this.runtime.running.get(id)?.terminate();
-    }
   }
 }

@@ -62,6 +62,7 @@ export class LocalBroker implements Broker {
     deadLetter: false,
     ordering: 'none',
     broadcast: false,
+    events: false,
     batchPublish: false,
     maxMessageBytes: 1024 * 1024,
   };

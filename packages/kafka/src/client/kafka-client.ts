@@ -122,6 +122,20 @@ export interface GroupConsumer {
   stop(): Promise<void>;
 }
 
+/** What a {@link TopicTail} hands over. */
+export interface TailHandlers {
+  /** New records of one partition, in offset order. A throw is the handler's own business: it is ignored. */
+  onRecords(partition: number, records: IncomingRecord[]): void;
+  /** A fetch failed; the tail retries by itself (with backoff) until stopped. */
+  onError(error: Error): void;
+}
+
+/** A running {@link KafkaClient.tail}. */
+export interface TopicTail {
+  /** Stop reading and close its connections (idempotent). */
+  stop(): Promise<void>;
+}
+
 /** The client: admin, producer, and a factory of group members. */
 export interface KafkaClient {
   /** Connect (idempotent). */
@@ -142,6 +156,12 @@ export interface KafkaClient {
   deleteRecords(topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<void>;
   /** Read up to `limit` records of a topic from its start, without a lasting consumer group. */
   read(topic: string, limit: number): Promise<IncomingRecord[]>;
+  /**
+   * Read what is written to `topic` from now on: every partition from its end as it was when this
+   * resolves, without a consumer group, so a stopped or killed reader leaves no state on the
+   * broker. A reader that falls behind the topic's retention skips to the end.
+   */
+  tail(topic: string, handlers: TailHandlers, options: { maxWaitMs: number }): Promise<TopicTail>;
   /** A new, unstarted group member. */
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
 }

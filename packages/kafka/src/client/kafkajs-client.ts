@@ -9,7 +9,6 @@ import {
   Kafka,
   type KafkaConfig,
   logLevel as KafkaLogLevel,
-  type KafkaMessage,
   type logCreator,
   type PartitionAssigner,
   Partitioners,
@@ -25,10 +24,14 @@ import type {
   KafkaClient,
   OutgoingRecord,
   PartitionBounds,
+  TailHandlers,
   TopicSpec,
+  TopicTail,
 } from './kafka-client.js';
+import { KafkajsTail } from './kafkajs-tail.js';
 import { leaveGroupAs } from './leave-group-as.js';
 import { tlsReportingSocketFactory } from './tls-reporting-socket-factory.js';
+import { toIncoming } from './to-incoming.js';
 
 /** kafkajs log levels by name. */
 export type KafkajsLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -78,6 +81,7 @@ export class KafkajsClient implements KafkaClient {
   private producer: Producer | undefined;
   private connecting: Promise<void> | undefined;
   private readonly consumers = new Set<KafkajsGroupConsumer>();
+  private readonly tails = new Set<TopicTail>();
   /** Set while `connect()` runs: fails it on a TLS handshake failure (see {@link tlsReportingSocketFactory}). */
   private handshakeFailed: ((error: Error) => void) | undefined;
 
@@ -136,7 +140,7 @@ export class KafkajsClient implements KafkaClient {
     const connecting = this.connecting;
     this.connecting = undefined;
     await connecting?.catch(() => {});
-    await Promise.allSettled([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.allSettled([...this.consumers, ...this.tails].map((reader) => reader.stop()));
     await Promise.allSettled([this.admin?.disconnect(), this.producer?.disconnect()]);
     this.admin = undefined;
     this.producer = undefined;
@@ -252,6 +256,17 @@ export class KafkajsClient implements KafkaClient {
     // Oldest first across partitions is not defined by Kafka; partition then offset is stable.
     records.sort((a, b) => a.partition - b.partition || a.record.offset - b.record.offset);
     return records.slice(0, limit).map((r) => r.record);
+  }
+
+  async tail(topic: string, handlers: TailHandlers, options: { maxWaitMs: number }): Promise<TopicTail> {
+    const tail = await KafkajsTail.start(this.kafka, topic, handlers, options);
+    this.tails.add(tail);
+    return {
+      stop: async () => {
+        this.tails.delete(tail);
+        await tail.stop();
+      },
+    };
   }
 
   groupConsumer(options: GroupConsumerOptions): GroupConsumer {
@@ -466,19 +481,4 @@ async function retrying<T>(operation: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, 25 * 2 ** attempt)));
     }
   }
-}
-
-function toIncoming(message: KafkaMessage): IncomingRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = typeof first === 'string' ? first : first.toString('utf8');
-  }
-  return {
-    offset: Number(message.offset),
-    key: message.key,
-    value: message.value ?? Buffer.alloc(0),
-    headers,
-    timestamp: Number(message.timestamp),
-  };
 }

@@ -1,0 +1,3 @@
+import { celeryCliScenario } from './celery-cli-scenario.js';
+
+celeryCliScenario('amqp');

@@ -1,0 +1,3 @@
+import { cliScenario } from './cli-scenario.js';
+
+cliScenario('amqp');
