@@ -118,7 +118,13 @@ describe('sqs FIFO queues', () => {
     used.push({ queue: fifoQueue, fifo: true }, { queue: standardQueue, fifo: false });
     const fifo = fifoApp('fifo-caps');
     const standard = createApp({ broker: testBroker(), backend: new MemoryResultBackend({ name: 'fifo-caps' }) });
-    expect((await fifo.broker()).capabilities).toMatchObject({ delay: false, ordering: 'per-key', broadcast: false, priority: false });
+    expect((await fifo.broker()).capabilities).toMatchObject({
+      delay: false,
+      ordering: 'per-key',
+      broadcast: true,
+      events: true,
+      priority: false,
+    });
     expect((await standard.broker()).capabilities).toMatchObject({ delay: { maxDelayMs: 900_000, emulated: false }, ordering: 'none' });
     const later = fifo.task('later', { queue: fifoQueue }, async () => 1);
     await expect(later.applyAsync([], { countdownMs: 1000 })).rejects.toSatisfy((e) => TqError.is(e, 'TQ_UNSUPPORTED_CAPABILITY'));
