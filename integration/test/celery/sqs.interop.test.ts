@@ -34,8 +34,8 @@ describe('Celery interop: SQS broker (ElasticMQ), redis:// results', () => {
   scenario.countdownToTq(peer);
   scenario.countdownToCelery(peer);
   scenario.retriesBothWays(peer);
-  // Not redisPriorities: SQS has no priorities. Not revokeBothWays: SQS has no broadcast, so
-  // neither side's revoke reaches the other's workers (Celery's remote control needs fanout).
+  // Not redisPriorities: SQS has no priorities. Not revokeBothWays: Celery has no remote control
+  // on SQS, and tq's (one queue per node, ADR 26) is not a layout Celery reads.
   scenario.expiresBothWays(peer, 'eta');
   scenario.groupsBothWays(peer);
   scenario.savedGroupsBothWays(peer);
