@@ -8,7 +8,8 @@ stdin line with one JSON line on stdout, so a whole describe pays for one Python
 - {"op": "get", "id", "timeout"}: AsyncResult.get(); answers {"value"} or {"error": ERROR}.
 - {"op": "save_group", "id", "ids"} / {"op": "restore_group", "id", "timeout"}: GroupResult.save / restore + get.
 - {"op": "revoke", "id", "terminate"}: app.control.revoke.
-- {"op": "add_consumer", "queue"}: tells the running Celery worker(s) to consume `queue` too; answers their replies.
+- {"op": "add_consumer", "queue", "destination"}: tells the Celery worker(s) named in `destination` (all when
+  absent; tq workers answer too) to consume `queue` too; answers their replies.
 - {"op": "send_values", "task", "queue"}: sends datetime, date, Decimal, UUID and bytes values to
   `task` and answers the task id and the ISO/str/hex text of each value sent.
 - {"op": "drain", "queue", "count", "timeout"}: takes `count` messages off `queue` with kombu, as a
@@ -111,7 +112,11 @@ def revoke(request):
 
 
 def add_consumer(request):
-    return {"replies": app.control.add_consumer(request["queue"], reply=True, limit=1, timeout=request.get("timeout", 10))}
+    return {
+        "replies": app.control.add_consumer(
+            request["queue"], destination=request.get("destination"), reply=True, limit=1, timeout=request.get("timeout", 10)
+        )
+    }
 
 
 def send_values(request):

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type App, type Broker, createApp, currentTask, defaultLogger } from '@tq/core';
 import { afterAll, beforeAll } from 'vitest';
 import { type CeleryWorkerProcess, startCeleryWorker } from '../../harness/index.js';
@@ -150,6 +151,7 @@ export function interopPeer(target: InteropTarget): InteropPeer {
   const suffix = randomUUID().slice(0, 8);
   const tqQueue = `interop-${target.name}-tq-${suffix}`;
   const pyQueue = `interop-${target.name}-py-${suffix}`;
+  const celeryName = `interop-${target.name}-${suffix}`;
   const queues = [tqQueue, pyQueue];
   const pythonEnv = {
     TQ_PEER_BROKER: target.python.broker,
@@ -180,7 +182,7 @@ export function interopPeer(target: InteropTarget): InteropPeer {
       startCeleryWorker({
         app: 'tq_peer',
         queues: [pyQueue],
-        name: `interop-${target.name}-${suffix}`,
+        name: celeryName,
         pool: 'threads',
         concurrency: 4,
         env: pythonEnv,
@@ -244,7 +246,8 @@ export function interopPeer(target: InteropTarget): InteropPeer {
     async addCeleryConsumer(queue) {
       const { replies } = await started(driver, 'the Python driver').request<{ replies: Record<string, { ok?: string }>[] }>(
         'add_consumer',
-        { queue },
+        // Only the Celery worker: the tq worker answers add_consumer too, and would take the queue.
+        { queue, destination: [`${celeryName}@${hostname()}`] },
       );
       const answers = replies.flatMap((reply) => Object.values(reply));
       if (answers.length !== 1 || !answers[0]?.ok)
