@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RpcResultBackend } from '@tq/amqp';
 import { transportConformance } from '@tq/conformance';
-import { brokerRestartable, restartBroker } from '../../harness/index.js';
 import { redisResults } from '../redis/redis-results.js';
 import { amqpUrl, deleteQueues, publishRaw, quietLogger, testBroker } from './amqp-support.js';
 
@@ -21,5 +20,4 @@ transportConformance({
   pairWith: [redisResults()],
   publishRaw,
   cleanup: deleteQueues,
-  restart: brokerRestartable('amqp') ? () => restartBroker('amqp') : undefined,
 });

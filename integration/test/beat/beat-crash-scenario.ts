@@ -34,7 +34,11 @@ function startBeat(env: Record<string, string>) {
  */
 export async function beatCrashScenario(options: { label: string; broker?: string; ticks: number }): Promise<void> {
   const suffix = `${options.label}-${process.pid}-${Date.now()}`;
-  const redis = brokerUrl('redis');
+  // A key prefix of its own: schedulers remove code entries their app does not declare, so two
+  // scenarios on one Redis keyspace (files run side by side) would delete each other's schedule.
+  const prefixed = new URL(brokerUrl('redis'));
+  prefixed.searchParams.set('keyPrefix', `${suffix}:`);
+  const redis = prefixed.toString();
   const env: Record<string, string> = {
     TQ_BEAT_REDIS_URL: redis,
     TQ_BEAT_QUEUE: `beat-${suffix}`,

@@ -1,6 +1,5 @@
 import { transportConformance } from '@tq/conformance';
 import type { KafkaBroker } from '@tq/kafka';
-import { brokerRestartable, restartBroker } from '../../harness/index.js';
 import { redisResults } from '../redis/redis-results.js';
 import { deleteQueues, testBroker } from './kafka-support.js';
 
@@ -11,5 +10,4 @@ transportConformance({
   publishRaw: (broker, queue, raw) => (broker as KafkaBroker).publishRaw(queue, raw),
   cleanup: deleteQueues,
   pairWith: [redisResults()],
-  restart: brokerRestartable('kafka') ? () => restartBroker('kafka') : undefined,
 });

@@ -1,10 +1,9 @@
 import { transportConformance } from '@tq/conformance';
 import type { RedisBroker } from '@tq/redis';
 import { Cluster, Redis } from 'ioredis';
-import { brokerRestartable, restartBroker } from '../../harness/index.js';
 import { backendOn, brokerOn, deleteQueues, type RedisDeployment, redisUrlOf } from './redis-test-env.js';
 
-/** Registers every conformance suite (broker, backend, lifecycle, task, restart) against one Redis deployment. */
+/** Registers every conformance suite (broker, backend, lifecycle, task) against one Redis deployment; the restart suite is in `<deployment>.restart.alone.test.ts`. */
 export function redisConformance(deployment: RedisDeployment): void {
   transportConformance({
     name: deployment,
@@ -12,7 +11,6 @@ export function redisConformance(deployment: RedisDeployment): void {
     createBackend: () => backendOn(deployment),
     publishRaw: (broker, queue, raw) => (broker as RedisBroker).publishRaw(queue, raw),
     cleanup: (queues) => deleteQueues(deployment, queues),
-    restart: brokerRestartable(deployment) ? () => restartBroker(deployment) : undefined,
     cleanupResults: async (ids) => {
       const url = redisUrlOf(deployment);
       const cluster = deployment === 'redis-cluster';

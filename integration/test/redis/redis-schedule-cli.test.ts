@@ -9,9 +9,12 @@ import { brokerUrl } from '../../harness/index.js';
 const cli = join(import.meta.dirname, '../../../packages/cli/src/bin.ts');
 const fixture = join(import.meta.dirname, '../beat/beat-app.ts');
 const suffix = `${process.pid}-${Date.now()}`;
+// Its own key prefix: schedulers remove the code entries their app does not declare (other files' ones).
+const redis = new URL(brokerUrl('redis'));
+redis.searchParams.set('keyPrefix', `${suffix}:`);
 const env = {
   ...process.env,
-  TQ_BEAT_REDIS_URL: brokerUrl('redis'),
+  TQ_BEAT_REDIS_URL: redis.toString(),
   TQ_BEAT_QUEUE: `beat-cli-${suffix}`,
   TQ_BEAT_SCHEDULE: `beat.cli-${suffix}`,
   TQ_LOG_LEVEL: 'warn',

@@ -47,7 +47,8 @@ describe('sqs control and event planes', () => {
     const worker = app.worker({ queues: [queue], hostname: `planes-${randomUUID().slice(0, 8)}@test` });
     try {
       await worker.start();
-      const before = await queues();
+      // This file's queues only: other files create and delete theirs meanwhile.
+      const before = await queues(prefix);
       for (let round = 0; round < 20; round++) {
         // Ten at a time: mailboxes open side by side, each keeping its own replies.
         const replies = await Promise.all(
@@ -55,7 +56,7 @@ describe('sqs control and event planes', () => {
         );
         for (const reply of replies) expect(reply).toEqual([{ node: worker.hostname, reply: { ok: 'pong' } }]);
       }
-      expect(await queues()).toEqual(before);
+      expect(await queues(prefix)).toEqual(before);
     } finally {
       await worker.close();
       await app.close();

@@ -35,8 +35,9 @@ export interface PairedBackend {
  * What gets registered:
  * - `createBroker`: the broker suite and the broker lifecycle suite;
  * - `createBackend`: the result backend suite and the backend lifecycle suite;
- * - both, or a broker and `pairWith`: the task suite, once per broker + backend combination;
- * - `restart`: the broker restart suite (a running app and worker while the server bounces).
+ * - both, or a broker and `pairWith`: the task suite, once per broker + backend combination.
+ *
+ * The restart suite is registered by `restartConformance`, from a file that runs alone.
  */
 export interface TransportConformanceConfig {
   /** Shown in suite names, e.g. `memory`, `redis`, `amqp-classic`, `sqs-fifo`. */
@@ -65,15 +66,9 @@ export interface TransportConformanceConfig {
   cleanup?(queues: readonly string[]): void | Promise<void>;
   /** Runs after each backend test with the task, group and chord ids it used. */
   cleanupResults?(ids: readonly string[]): void | Promise<void>;
-  /**
-   * Restarts the broker's server (through the test harness) and resolves once it answers again;
-   * clients must reconnect by themselves. Adds the restart suite. Give it only where a restart
-   * keeps the server's data, as a real deployment does (not for an in-memory stand-in).
-   */
-  restart?(): Promise<void>;
   /** Visibility timeout of the broker suite's brokers. Default 500 ms; raise it for coarse brokers (SQS counts seconds). */
   visibilityTimeoutMs?: number;
-  /** Visibility timeout of the task suite's brokers. Default 2000 ms. */
+  /** Visibility timeout of the task suite's (and restart suite's) brokers. Default 2000 ms. */
   taskVisibilityTimeoutMs?: number;
   /** How late a delayed message may arrive. Default: the broker suite's own bound. */
   delayToleranceMs?: number;

@@ -5,20 +5,20 @@ import { backendConformance } from './backend-conformance.js';
 import type { BrokerConformanceConfig } from './broker/broker-conformance-config.js';
 import { brokerConformance } from './broker-conformance.js';
 import { backendLifecycleTests, brokerLifecycleTests } from './lifecycle/lifecycle-tests.js';
-import { type RestartConformanceConfig, restartTests } from './restart/restart-tests.js';
 import { stressCopies } from './stress.js';
 import { taskConformance } from './task/task-conformance.js';
 import { type ResolvedCapabilities, resolveCapabilities, type TaskConformanceConfig } from './task/task-conformance-config.js';
 import type { TransportConformanceConfig } from './transport-conformance-config.js';
 
 const DEFAULT_VISIBILITY_TIMEOUT_MS = 500;
-const DEFAULT_TASK_VISIBILITY_TIMEOUT_MS = 2000;
+/** Visibility timeout of the task suite's brokers (and of the restart suite's, see restart-conformance.ts). */
+export const DEFAULT_TASK_VISIBILITY_TIMEOUT_MS = 2000;
 const DEFAULT_VOLUME = { messages: 2000, consumers: 24 };
 /** Results of the task suite expire by themselves (test records are not worth a clean-up pass). */
 const TASK_RESULT_EXPIRES_MS = 10 * 60_000;
 
 /**
- * THE entry point of `@tq/conformance` (in the spirit of watermill's `TestPubSub`): a transport
+ * The main entry point of `@tq/conformance` (in the spirit of watermill's `TestPubSub`): a transport
  * joins every suite with its factories and nothing else; call it once, at the top level of the
  * transport's test file. What the transport can do is read from the objects the factories build
  * (`capabilities`), so the suites run every declared capability and register the rest as skipped,
@@ -33,9 +33,11 @@ const TASK_RESULT_EXPIRES_MS = 10 * 60_000;
  * - `task conformance: <broker>+<backend>` (a broker with its own backend and/or `pairWith`): a
  *   real app and worker over the combination — calling, retries, limits, revoke, canvas, shutdown,
  *   poison messages, events, scale;
- * - `broker restart: <name>` (with `restart`): the server bounces under a running worker.
  *
- * `TQ_STRESS=N` registers every suite but the restart N times, running at once, to hunt flakes
+ * The restart suite has its own entry point, {@link restartConformance}: it takes the server down
+ * under everything that runs beside it, so its file must run alone.
+ *
+ * `TQ_STRESS=N` registers every suite N times, running at once, to hunt flakes
  * (raise vitest's `--maxConcurrency` to run more tests at the same moment).
  *
  * @example
@@ -44,7 +46,6 @@ const TASK_RESULT_EXPIRES_MS = 10 * 60_000;
  *   createBroker: ({ visibilityTimeoutMs }) => new RedisBroker({ url, visibilityTimeoutMs }),
  *   createBackend: () => new RedisResultBackend({ url }),
  *   publishRaw: (broker, queue, raw) => (broker as RedisBroker).publishRaw(queue, raw),
- *   restart: () => restartBroker('redis'),
  * });
  */
 export function transportConformance(config: TransportConformanceConfig): void {
@@ -131,36 +132,4 @@ export function transportConformance(config: TransportConformanceConfig): void {
   } else {
     register();
   }
-
-  // Never stressed: a restart takes down what runs beside it, which is its point, not theirs.
-  if (broker && createBroker) {
-    describe(`broker restart: ${name}`, () => {
-      const { restart } = config;
-      if (!restart) {
-        it.skip('broker restart mid-run [skipped: no restart hook for this broker]', () => {});
-        return;
-      }
-      const restartConfig: RestartConformanceConfig = {
-        name,
-        capabilities: resolveCapabilities(broker.capabilities, NO_BACKEND),
-        // The broker alone: what is checked is what the broker confirmed and redelivers.
-        createApp: () => createApp({ broker: createBroker({ visibilityTimeoutMs: taskVisibilityTimeoutMs }) }),
-        cleanup: config.cleanup,
-        restart,
-      };
-      restartTests(restartConfig);
-    });
-  }
 }
-
-/** What an app without a result backend can count on. */
-const NO_BACKEND: BackendCapabilities = {
-  atomicCounters: false,
-  watch: false,
-  ttl: false,
-  groups: false,
-  shared: false,
-  revokes: false,
-  claims: false,
-  schedules: false,
-};

@@ -1,12 +1,7 @@
+import type { ControlReply } from '@tq/core';
 import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { indent, prettyReply } from './pretty-reply.js';
-
-/** One node's answer, as `app.control.request()` resolves them. */
-export interface NodeReply {
-  node: string;
-  reply: unknown;
-}
 
 /** How {@link reportReplies} prints. */
 export interface ReplyReportOptions {
@@ -25,7 +20,7 @@ export interface ReplyReportOptions {
  * Print the replies of a remote command as `celery inspect|control|status` does and return the
  * exit code: 69 with "No nodes replied within time constraint" on stderr when there are none.
  */
-export function reportReplies(io: CliIo, replies: readonly NodeReply[], options: ReplyReportOptions): number {
+export function reportReplies(io: CliIo, replies: readonly ControlReply[], options: ReplyReportOptions): number {
   if (replies.length === 0) {
     io.err.write(`${io.err.style(['bold', 'red'], 'Error:')} No nodes replied within time constraint\n`);
     return exitCodes.unavailable;

@@ -1,9 +1,9 @@
-import type { App } from '@tq/core';
+import type { App, ControlReply } from '@tq/core';
 import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import type { RemoteOptions } from './remote-options.js';
 import { targetOf } from './remote-options.js';
-import { type NodeReply, reportReplies } from './report-replies.js';
+import { reportReplies } from './report-replies.js';
 import { resolveCommand } from './resolve-command.js';
 
 /** Options only `tq control` has. */
@@ -36,7 +36,7 @@ export async function runControl(app: App, command: string, words: readonly stri
   }
   const args = options.terminate ? { ...resolved.arguments, terminate: true, signal: options.signal ?? 'SIGTERM' } : resolved.arguments;
   const target = targetOf(options);
-  let replies: NodeReply[];
+  let replies: ControlReply[];
   if (resolved.command.cast) {
     const alive = await app.control.ping(target);
     if (alive.length > 0) await app.control.cast(command, args, { destination: alive.map((r) => r.node) });

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
+import { exceptionRepr } from '../protocol/python-repr.js';
 import type { ControlChannel, PlaneMessage } from '../spec/control-channel.js';
 import { addressedTo } from './addressed-to.js';
 import { encodeControlReply } from './control-reply.js';
 import { decodeControlRequest } from './control-request.js';
-import { errorRepr } from './error-repr.js';
 import type { LogicalClock } from './logical-clock.js';
 
 /** What a command gets besides its arguments. */
@@ -83,7 +83,7 @@ export class NodeMailbox {
       return await command(args, call);
     } catch (error) {
       this.logger.warn({ err: error, method }, `control command '${method}' failed`);
-      return { error: errorRepr(error) };
+      return { error: exceptionRepr(error) };
     }
   }
 }

@@ -1,6 +1,6 @@
+import { exceptionRepr, pythonRepr } from '../protocol/python-repr.js';
 import { serializeError } from '../protocol/serialize-error.js';
 import type { WorkerEvents } from '../worker/worker-events.js';
-import { exceptionRepr, pythonRepr } from './python-repr.js';
 
 /** The worker events that become Celery task events. */
 export type TaskEventType =

@@ -146,7 +146,7 @@ describe('a node mailbox', () => {
     await sleep(QUIET_MS);
     expect(replies).toEqual([
       { 'n@test': { error: "unknown command 'nope'" } },
-      { 'n@test': { error: "TypeError('can\\'t do \\'that\\'')" } },
+      { 'n@test': { error: "TypeError(\"can't do 'that'\")" } },
       { 'n@test': { ok: 'fine' } },
     ]);
     await node.stop();

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { celeryEventOf } from '../../src/events/celery-event-of.js';
 import { decodeEvents } from '../../src/events/decode-events.js';
 import { encodeEvents } from '../../src/events/encode-events.js';
-import { exceptionRepr, pythonRepr } from '../../src/events/python-repr.js';
 import { routingKeyOf } from '../../src/events/routing-key-of.js';
 import { taskEventFields } from '../../src/events/task-event-fields.js';
 import { taskSentEvent } from '../../src/events/task-sent-event.js';
 import { utcOffset } from '../../src/events/utc-offset.js';
 import { createTaskMessage, LamportClock, TimeLimitExceededError } from '../../src/index.js';
+import { exceptionRepr, pythonRepr } from '../../src/protocol/python-repr.js';
 
 const base = { id: 'ca905de3-e794-41e1-bacf-d803e3d0018e', name: 'tasks.add', hostname: 'w1@capture', timestamp: 1795257960764.602 };
 

@@ -23,6 +23,7 @@ afterEach(() => {
 beforeAll(() => admin.connect());
 afterAll(() => admin.disconnect());
 
+// Alone (integration-alone): it compares every topic and consumer group on the broker before and after.
 describe('kafka control and event planes', () => {
   it('answers 200 pings of a running worker and leaves no consumer group or topic behind', async () => {
     const queue = uniqueQueue('planes');

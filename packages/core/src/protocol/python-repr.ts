@@ -1,5 +1,5 @@
-import { argsRepr } from '../protocol/repr.js';
-import { serializeError } from '../protocol/serialize-error.js';
+import { argsRepr } from './repr.js';
+import { serializeError } from './serialize-error.js';
 
 /**
  * Python `repr()` of one value, as Celery's `safe_repr` writes a task's result into events:

@@ -9,7 +9,8 @@ import { deleteQueues, testBroker } from './sqs-test-support.js';
 // until its wait ends, and would take (and hide) a message that reappears before then.
 // SQS is no result backend: the task suite runs with Redis's (TRANSPORTS=sqs,redis). No restart
 // suite: ElasticMQ keeps its queues in memory, so a restart loses them (AWS never restarts on you).
-for (const fifo of [false, true]) {
+/** Registers every conformance suite against standard or FIFO queues (a file each, so the two run side by side). */
+export function sqsConformance(fifo: boolean): void {
   transportConformance({
     name: fifo ? 'sqs-fifo' : 'sqs',
     createBroker: ({ visibilityTimeoutMs }) => testBroker({ fifo, visibilityTimeoutMs }),

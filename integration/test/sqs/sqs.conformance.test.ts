@@ -1,0 +1,4 @@
+import { sqsConformance } from './sqs-conformance-suites.js';
+
+// Standard queues; FIFO queues are in sqs-fifo.conformance.test.ts.
+sqsConformance(false);
