@@ -1,5 +1,5 @@
 import { aloneFiles, integrationProject } from './vitest.project.js';
 
-// A restart takes the broker from under every other user: these files run one at a time, and
-// vitest runs single-worker projects in their own group, after the files that run side by side.
-export default integrationProject({ name: 'integration-alone', include: aloneFiles, maxWorkers: 1 });
+// A restart takes the broker from under every other user: these files run one at a time, in a
+// group after the files that run side by side (with the chaos suite, which is alone for the same reason).
+export default integrationProject({ name: 'integration-alone', include: aloneFiles, maxWorkers: 1, groupOrder: 2 });

@@ -13,7 +13,13 @@ export const aloneFiles = 'test/**/*.alone.test.ts';
  * TRANSPORTS=redis,sqs: tests of other transports are not even collected. A transport's
  * tests live in files or folders named after it: test/**\/<name>.test.ts, <name>.*.test.ts, <name>/.
  */
-export function integrationProject(options: { name: string; include: string; exclude?: string; maxWorkers: number }): UserWorkspaceConfig {
+export function integrationProject(options: {
+  name: string;
+  include: string;
+  exclude?: string;
+  maxWorkers: number;
+  groupOrder: number;
+}): UserWorkspaceConfig {
   const selected = selectedServices();
   const unselected = serviceNames.filter((name) => !selected.includes(name));
   return defineProject({
@@ -30,6 +36,8 @@ export function integrationProject(options: { name: string; include: string; exc
       globalSetup: ['./harness/global-setup.ts'],
       pool: 'forks',
       maxWorkers: options.maxWorkers,
+      // Vitest runs groups one after another: unit tests (0), files side by side (1), files alone and chaos (2).
+      sequence: { groupOrder: options.groupOrder },
       fileParallelism: options.maxWorkers > 1,
       testTimeout: 60_000,
       hookTimeout: 60_000,

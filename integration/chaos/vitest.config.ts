@@ -14,10 +14,12 @@ export default defineProject({
     include: selected.map((name) => `${name}.chaos.test.ts`),
     // The integration project's harness: one broker set for both projects in one run (see global-setup.ts).
     globalSetup: ['../harness/global-setup.ts'],
-    // Workers are killed, brokers restarted, networks cut: one file at a time, after nothing else
-    // (vitest runs single-worker projects in their own sequential group, last).
+    // Workers are killed, brokers restarted, networks cut: one file at a time, with nothing else
+    // running (the last group, with integration-alone; see integration/vitest.project.ts).
     pool: 'forks',
+    maxWorkers: 1,
     fileParallelism: false,
+    sequence: { groupOrder: 2 },
     testTimeout: 300_000,
     hookTimeout: 60_000,
   },
