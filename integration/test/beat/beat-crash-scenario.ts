@@ -57,10 +57,12 @@ export async function beatCrashScenario(options: { label: string; broker?: strin
   const beats = [startBeat(env), startBeat(env), startBeat(env)];
   const children: ChildProcess[] = beats.map((b) => b.child);
   const allSent = () => beats.flatMap((b) => b.sent);
+  // A tick may be logged twice: a scheduler killed between sending and recording it has it sent again.
+  const ticksSent = () => new Set(allSent()).size;
   const kills: string[] = [];
   try {
     for (const killAt of [options.ticks / 3, (2 * options.ticks) / 3]) {
-      while (allSent().length < killAt) await sleep(100);
+      while (ticksSent() < killAt) await sleep(100);
       // The scheduler that sent the latest tick is the one publishing now.
       const latest = Math.max(...allSent());
       const victim = beats.findIndex((b) => b.sent.includes(latest));
@@ -70,7 +72,7 @@ export async function beatCrashScenario(options: { label: string; broker?: strin
       children.push(replacement.child);
       beats.push(replacement);
     }
-    while (allSent().length < options.ticks) await sleep(200);
+    while (ticksSent() < options.ticks) await sleep(200);
   } finally {
     for (const child of children) child.kill('SIGKILL');
   }
