@@ -1,4 +1,5 @@
 import { createApp, currentTask } from '@tq/core';
+import { type RgbaImage, shrinkImage } from './shrink-image.js';
 
 // memory:// runs everything in this one process. Point both URLs at Redis (with @tq/redis
 // installed) and the same code runs across machines.
@@ -27,18 +28,34 @@ export const sendWelcomeEmail = app.task(
   },
 );
 
+// CPU-bound: it runs in a worker thread (`pool: 'threads'`), so the worker's event loop keeps
+// serving the emails and reports while thumbnails are computed on the other cores.
 export const makeThumbnail = app.task(
   'images.thumbnail',
-  { queue: 'images', timeLimitMs: 5000 },
+  { queue: 'images', pool: 'threads', timeLimitMs: 5000 },
   async (imageId: string, width: number) => {
     if (imageId.endsWith('.txt')) throw new TypeError(`${imageId} is not an image`);
-    for (let done = 25; done <= 100; done += 25) {
-      await pause(40);
-      await currentTask().progress({ imageId, width, done });
-    }
-    return { url: `https://cdn.example/${imageId}-${width}w.jpg`, width };
+    const thumbnail = await shrinkImage(uploadedPhoto(imageId), width, (done) => currentTask().progress({ imageId, width, done }));
+    return { url: `https://cdn.example/${imageId}-${width}w.jpg`, width, height: thumbnail.height };
   },
 );
+
+/** Stands in for reading the upload from storage: a 12-megapixel photo, its pattern seeded by the id. */
+function uploadedPhoto(imageId: string): RgbaImage {
+  const width = 4000;
+  const height = 3000;
+  const seed = [...imageId].reduce((sum, char) => sum + char.charCodeAt(0), 0);
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0, offset = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      pixels[offset++] = (x + seed) & 255;
+      pixels[offset++] = (y + seed) & 255;
+      pixels[offset++] = (x ^ y) & 255;
+      pixels[offset++] = 255;
+    }
+  }
+  return { width, height, pixels };
+}
 
 export const salesForRegion = app.task('reports.sales_for_region', async (region: string) => {
   await pause(100 + region.length * 20);

@@ -10,6 +10,7 @@ export function banner(app: App, worker: Worker): string {
     `  results     ${backend}`,
     `  queues      ${worker.queues.join(', ')}`,
     `  concurrency ${worker.concurrency}`,
+    `  pool        ${worker.pool}`,
     `  tasks (${tasks.length})`,
     ...tasks.map((name) => `    . ${name}`),
     '',

@@ -44,6 +44,7 @@ export { RuntimeBroker, type RuntimeContext } from './runtime/runtime-broker.js'
 export { type AttemptEvent, type OperationEvent, type RuntimeHookEvents, RuntimeHooks } from './runtime/runtime-hooks.js';
 export type { SigningConfig, SigningKey } from './signing/signing-config.js';
 export * from './spec/index.js';
+export type { PoolKind } from './task/pool-kind.js';
 export type { ErrorClass, RetryPolicy } from './task/retry-policy.js';
 export { Task, type TaskFunction } from './task/task.js';
 export { currentTask, type TaskContext } from './task/task-context.js';

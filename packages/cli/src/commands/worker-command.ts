@@ -1,10 +1,14 @@
-import { Command } from 'commander';
+import type { PoolKind } from '@tq/core';
+import { Command, Option } from 'commander';
 import { banner } from '../banner.js';
 import { loadApp } from '../load-app.js';
 import { commaList, positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
 
-/** `tq worker --app <module> --queues a,b --concurrency N`: run a worker until SIGTERM/SIGINT or `tq control shutdown`. */
+/**
+ * `tq worker --app <module> --queues a,b --concurrency N [--pool processes]`: run a worker until SIGTERM/SIGINT
+ * or `tq control shutdown`.
+ */
 export function workerCommand(): Command {
   return new Command('worker')
     .description('consume queues and run tasks')
@@ -18,6 +22,13 @@ export function workerCommand(): Command {
     .option('-E, --task-events', 'send task events (monitors such as tq events and Flower show tasks); worker events are always sent')
     .option('-c, --concurrency <n>', 'tasks running at once', positiveInt, 10)
     .option('--prefetch-multiplier <n>', 'messages held per concurrency slot', positiveInt, 4)
+    .addOption(
+      new Option('-P, --pool <kind>', "where tasks run unless they set their own pool: 'threads' or 'processes' for CPU-bound work")
+        .choices(['inline', 'threads', 'processes'])
+        .default('inline'),
+    )
+    .option('--max-tasks-per-child <n>', 'replace a pool child after this many tasks (default: never)', positiveInt)
+    .option('--max-memory-per-child <MB>', 'replace a pool child whose memory is above this after a task (default: never)', positiveInt)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
     .option('-B, --beat', "also send the app's periodic tasks (safe in every replica: each tick is sent once)")
     .action(
@@ -28,6 +39,9 @@ export function workerCommand(): Command {
         taskEvents?: boolean;
         concurrency: number;
         prefetchMultiplier: number;
+        pool: PoolKind;
+        maxTasksPerChild?: number;
+        maxMemoryPerChild?: number;
         shutdownTimeout: number;
         beat?: boolean;
       }) => {
@@ -38,6 +52,9 @@ export function workerCommand(): Command {
           taskEvents: options.taskEvents === true,
           concurrency: options.concurrency,
           prefetchMultiplier: options.prefetchMultiplier,
+          pool: options.pool,
+          maxTasksPerChild: options.maxTasksPerChild,
+          maxMemoryPerChildMb: options.maxMemoryPerChild,
           shutdownTimeoutMs: options.shutdownTimeout,
         });
         const beat = options.beat ? app.beat() : undefined;

@@ -41,6 +41,12 @@ function flag(word: string): boolean {
   throw new Error(`expected true or false, got '${word}'`);
 }
 
+function count(word: string): number {
+  const n = Number(word);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive whole number, got '${word}'`);
+  return n;
+}
+
 const none: readonly RemoteArgument[] = [];
 
 /**
@@ -78,6 +84,13 @@ export const remoteCommands: readonly RemoteCommand[] = [
   { kind: 'control', name: 'disable_events', help: 'stop sending task events', args: none },
   { kind: 'control', name: 'enable_events', help: 'send task events (as `tq worker -E`)', args: none },
   { kind: 'control', name: 'heartbeat', help: 'send a worker-heartbeat event now', args: none },
+  {
+    kind: 'control',
+    name: 'pool_grow',
+    help: 'start n more pool children (default 1)',
+    args: [{ name: 'n', parse: count, optional: true }],
+  },
+  { kind: 'control', name: 'pool_shrink', help: 'stop n pool children (default 1)', args: [{ name: 'n', parse: count, optional: true }] },
   {
     kind: 'control',
     name: 'rate_limit',

@@ -21,6 +21,8 @@ import { AsyncResult } from '../result/async-result.js';
 import { GroupResult } from '../result/group-result.js';
 import type { ResultSource } from '../result/result-source.js';
 import { defaultLogger } from '../runtime/default-logger.js';
+import { ForwardedBroker } from '../runtime/forwarded-broker.js';
+import { ForwardedResultBackend } from '../runtime/forwarded-result-backend.js';
 import { RuntimeBackend } from '../runtime/runtime-backend.js';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, RuntimeBroker } from '../runtime/runtime-broker.js';
 import { RuntimeHooks } from '../runtime/runtime-hooks.js';
@@ -33,6 +35,9 @@ import type { ScheduleOptions } from '../spec/schedule-options.js';
 import type { ScheduleStore } from '../spec/schedule-store.js';
 import type { ScheduleTiming } from '../spec/schedule-timing.js';
 import type { SignatureJson, TaskMessage } from '../spec/task-message.js';
+import { callingModule } from '../task/calling-module.js';
+import { rememberTask } from '../task/defined-tasks.js';
+import { checkPoolKind } from '../task/pool-kind.js';
 import { Task, type TaskFunction } from '../task/task.js';
 import { maybeCurrentTask } from '../task/task-context.js';
 import type { TaskOptions } from '../task/task-options.js';
@@ -207,8 +212,17 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
     if (typeof fn !== 'function') throw new ConfigurationError(`app.task('${name}', ...) needs a function.`);
     this.checkNewName(name);
-    const task = new Task<A, TaskResult<Awaited<R>>>(this.applier, name, options, fn as TaskFunction<A, TaskResult<Awaited<R>>>);
+    checkPoolKind(`app.task('${name}')`, options.pool);
+    // Where a pool child finds it: the module that called us, unless the task says otherwise.
+    const module = options.module === undefined ? callingModule(this.task) : String(options.module);
+    const task = new Task<A, TaskResult<Awaited<R>>>(
+      this.applier,
+      name,
+      { ...options, module },
+      fn as TaskFunction<A, TaskResult<Awaited<R>>>,
+    );
     this.tasks.set(name, task);
+    rememberTask(task);
     return task;
   }
 
@@ -309,7 +323,10 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   }
 
   private async connectBroker(): Promise<RuntimeBroker> {
-    this.brokerRuntime ??= resolveBroker(this.config.broker, this).then((broker) => new RuntimeBroker(broker, this));
+    // In a pool child an in-process broker is the worker's: forwarded there (ForwardedBroker).
+    this.brokerRuntime ??= resolveBroker(this.config.broker, this).then(
+      (broker) => new RuntimeBroker(ForwardedBroker.ifInPoolChild(broker), this),
+    );
     // The backend connects with the broker: rpc:// declares the reply queue before the first send
     // (as Celery does), or a reply to it would be dropped.
     const [runtime] = await Promise.all([this.brokerRuntime, this.maybeResultBackend()]);
@@ -333,7 +350,9 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.assertOpen();
     const spec = this.config.backend;
     if (spec === undefined) return undefined;
-    this.backendRuntime ??= resolveResultBackend(spec, this).then((backend) => new RuntimeBackend(backend, this));
+    this.backendRuntime ??= resolveResultBackend(spec, this).then(
+      (backend) => new RuntimeBackend(ForwardedResultBackend.ifInPoolChild(backend), this),
+    );
     const runtime = await this.backendRuntime;
     await runtime.connect({ replyTo: this.replyTo });
     return runtime;

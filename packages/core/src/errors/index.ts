@@ -15,4 +15,5 @@ export { TransportNotInstalledError } from './transport-not-installed-error.js';
 export { UnencodableValueError } from './unencodable-value-error.js';
 export { UnknownTaskError } from './unknown-task-error.js';
 export { UnsupportedCapabilityError } from './unsupported-capability-error.js';
+export { WorkerLostError } from './worker-lost-error.js';
 export { WorkerShutdownError } from './worker-shutdown-error.js';

@@ -17,7 +17,8 @@ export type TqErrorCode =
   | 'TQ_RESULT_TIMEOUT'
   | 'TQ_BROKER_CONNECTION'
   | 'TQ_RETRY'
-  | 'TQ_WORKER_SHUTDOWN';
+  | 'TQ_WORKER_SHUTDOWN'
+  | 'TQ_WORKER_LOST';
 
 const MARKER = Symbol.for('tq.error');
 

@@ -41,6 +41,8 @@ export class MemoryResultBackend implements ResultBackend {
     claims: true,
     schedules: true,
   };
+  /** Its records are this process's memory: pool children forward their calls to the worker's. */
+  readonly inProcess = true;
   private readonly expiresMs: number;
   private store: MemoryResultStore | undefined;
   private readonly unwatchers = new Set<() => void>();

@@ -80,6 +80,9 @@ function toSerialized(error: Error): SerializedError {
   if (TqError.is(error, 'TQ_TASK_REVOKED')) return celery('TaskRevokedError', [(error as TaskRevokedError).reason]);
   if (TqError.is(error, 'TQ_UNKNOWN_TASK')) return celery('NotRegistered', [(error as UnknownTaskError).taskName]);
   if (TqError.is(error, 'TQ_CHORD')) return celery('ChordError', [(error as ChordError).message]);
+  // Celery's pool raises billiard's: a Python client sees the same class.
+  if (TqError.is(error, 'TQ_WORKER_LOST'))
+    return { exc_type: 'WorkerLostError', exc_message: [error.message], exc_module: 'billiard.exceptions' };
   if (TqError.is(error, 'TQ_UNENCODABLE_VALUE'))
     return { exc_type: 'EncodeError', exc_message: [error.message], exc_module: 'kombu.exceptions' };
   if (TqError.is(error, 'TQ_REMOTE_TASK')) {

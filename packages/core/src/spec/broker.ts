@@ -191,4 +191,9 @@ export interface Broker {
    * credentials. Optional: without it errors name the transport only.
    */
   readonly address?: string;
+  /**
+   * True when the queues live in this process's memory (`memory://`). A pool child's copy of the broker
+   * would be a separate, empty one, so the child hands its calls to its worker instead. Default false.
+   */
+  readonly inProcess?: boolean;
 }

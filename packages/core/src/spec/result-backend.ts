@@ -117,6 +117,11 @@ export interface BackendConnectContext {
 /** A result backend. No work in the constructor: `connect()` does it. */
 export interface ResultBackend {
   readonly capabilities: BackendCapabilities;
+  /**
+   * True when the records live in this process's memory (`memory://`). A pool child's copy of the
+   * backend would be a separate, empty one, so the child hands its calls to its worker instead. Default false.
+   */
+  readonly inProcess?: boolean;
   /** Connect (idempotent). `context` comes from the app; backends that need no caller identity ignore it. */
   connect(context?: BackendConnectContext): Promise<void>;
   /** Disconnect (idempotent); stops every watch. */

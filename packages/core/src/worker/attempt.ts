@@ -40,6 +40,8 @@ export class Attempt {
   constructor(
     /** The task's name, for what the worker reports about its running attempts. */
     readonly task: string,
+    /** Runs in a pool child, so it cannot block the worker's event loop. Default false (inline). */
+    readonly pooled = false,
   ) {}
 
   /** Fires on soft/hard time limit, terminate and shutdown; see `TaskContext.signal`. */

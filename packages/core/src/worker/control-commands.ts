@@ -76,6 +76,8 @@ export function controlCommands(worker: ControlledWorker): Record<string, Contro
       worker.heartbeat();
       return undefined;
     },
+    pool_grow: ({ n }) => resizePool(worker, n, +1),
+    pool_shrink: ({ n }) => resizePool(worker, n, -1),
   };
 }
 
@@ -101,4 +103,13 @@ function seconds(value: unknown): number | null | undefined {
 /** Python's repr of a set of strings: `{'a', 'b'}`, or `set()`. */
 function pythonSet(ids: readonly string[]): string {
   return ids.length ? `{${ids.map((id) => `'${id}'`).join(', ')}}` : 'set()';
+}
+
+/** `pool_grow`/`pool_shrink`: `n` children more or fewer (default 1, as Celery), Celery's replies. */
+function resizePool(worker: ControlledWorker, n: unknown, sign: 1 | -1): { ok: string } | { error: string } {
+  const count = n === undefined || n === null ? 1 : Number(n);
+  if (!Number.isInteger(count) || count < 1) return { error: 'n must be a positive integer' };
+  const size = worker.resizePool(sign * count);
+  worker.rt.logger.info({ poolSize: size }, `pool ${sign > 0 ? 'grown' : 'shrunk'} by remote control`);
+  return { ok: `pool will ${sign > 0 ? 'grow' : 'shrink'}` };
 }

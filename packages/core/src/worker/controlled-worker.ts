@@ -22,4 +22,6 @@ export interface ControlledWorker {
   setTaskEvents(on: boolean): boolean | undefined;
   /** Send a heartbeat now; false when the broker carries no events. */
   heartbeat(): boolean;
+  /** Change the children per pool kind by `delta` (`pool_grow`/`pool_shrink`); the new size. */
+  resizePool(delta: number): number;
 }

@@ -11,6 +11,11 @@ const SAMPLE_EVERY_MS = 50;
 const MIN_REPORTED_MS = 100;
 /** Tasks named in one report; the rest are counted. */
 const NAMED_TASKS = 5;
+/**
+ * An inline task that blocks the loop longer than this is CPU-bound enough to belong in a pool: warned
+ * about once per task name. 200 ms: past it heartbeats, acks and every other task visibly stall.
+ */
+const POOL_HINT_MS = 200;
 
 /**
  * Makes a blocked event loop loud. A task doing synchronous CPU work starves every timer of the
@@ -31,8 +36,10 @@ const NAMED_TASKS = 5;
 export class EventLoopWatch {
   /** Running attempts by task id: the worker's `WorkerRuntime.running`. */
   readonly running: Map<string, Attempt>;
-  /** Tasks that ran since the last sample (id → name): those running then, and those started since. */
+  /** Inline tasks that ran since the last sample (id → name): those running then, and those started since. */
   private readonly ranSinceSample = new Map<string, string>();
+  /** Task names already told to use a pool. */
+  private readonly hinted = new Set<string>();
   private visibilityTimeoutMs = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private lastSampleAt = 0;
@@ -69,8 +76,22 @@ export class EventLoopWatch {
     const blockedMs = Math.round(now - this.lastSampleAt - SAMPLE_EVERY_MS);
     this.lastSampleAt = now;
     if (blockedMs > this.thresholdMs && this.ranSinceSample.size > 0) this.report(blockedMs);
+    if (blockedMs > POOL_HINT_MS) this.hintPool(blockedMs);
     this.ranSinceSample.clear();
-    for (const [id, attempt] of this.running) this.ranSinceSample.set(id, attempt.task);
+    for (const [id, attempt] of this.running) if (!attempt.pooled) this.ranSinceSample.set(id, attempt.task);
+  }
+
+  /** Once per task name: a task that blocked the loop belongs in a pool. */
+  private hintPool(blockedMs: number): void {
+    for (const task of new Set(this.ranSinceSample.values())) {
+      if (this.hinted.has(task)) continue;
+      this.hinted.add(task);
+      this.logger.warn(
+        { task, blockedMs },
+        `task ${task} blocked the worker's event loop for ${blockedMs} ms (acks, heartbeats and other tasks waited): ` +
+          `run CPU-bound tasks in a pool, app.task('${task}', { pool: 'threads' }, fn), or the whole worker with --pool processes`,
+      );
+    }
   }
 
   private report(blockedMs: number): void {
@@ -96,7 +117,8 @@ class RecordingMap extends Map<string, Attempt> {
   }
 
   override set(id: string, attempt: Attempt): this {
-    this.seen.set(id, attempt.task);
+    // A pooled attempt runs off this loop: it never blocks it.
+    if (!attempt.pooled) this.seen.set(id, attempt.task);
     return super.set(id, attempt);
   }
 }

@@ -3,6 +3,7 @@ import { SCHEDULE_HEADER } from '../beat/schedule-header.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { TqError } from '../errors/tq-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
+import { WorkerLostError } from '../errors/worker-lost-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
 import type { AttemptEvent } from '../runtime/runtime-hooks.js';
 import type { Delivery } from '../spec/broker.js';
@@ -16,6 +17,7 @@ import { Attempt, type AttemptOutcome } from './attempt.js';
 import { AttemptContext } from './attempt-context.js';
 import { BUILTIN_TASKS } from './builtin-tasks.js';
 import { finishFailure, finishRevoked, finishSuccess, storeState } from './finish-task.js';
+import { PoolLease } from './pool-lease.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { WorkerRequest } from './worker-request.js';
 import type { WorkerRuntime } from './worker-runtime.js';
@@ -102,14 +104,19 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     }
     waited = true;
   }
+  let holdsSlot = true;
+  const releaseSlot = () => {
+    if (holdsSlot) rt.slots.release();
+    holdsSlot = false;
+  };
   try {
     // Asked again now that it can start: close(), a revoke or its expiry may have come meanwhile.
     if (rt.closing.aborted) return await delivery.nack({ requeue: true });
     stopped = whyNotRun(rt, message) ?? (waited && readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
     if (stopped) return await revoke(rt, delivery, message, stopped);
-    await run(rt, delivery, message, call, task);
+    await run(rt, delivery, message, call, task, releaseSlot);
   } finally {
-    rt.slots.release();
+    releaseSlot();
   }
 }
 
@@ -153,9 +160,19 @@ async function run(
   message: TaskMessage,
   call: () => unknown,
   task: Task<unknown[], unknown> | undefined,
+  /** Frees this task's concurrency slot (once; later calls do nothing). */
+  releaseSlot: () => void,
 ): Promise<void> {
   const h = message.headers;
-  const attempt = new Attempt(h.task);
+  // Built-in tasks (celery.map, ...) and tasks of other processes run here; a task's own `pool` wins.
+  const kind = task ? (task.options.pool ?? rt.pool) : 'inline';
+  const lease = kind === 'inline' ? undefined : await PoolLease.take(rt, kind);
+  // Closing began while it waited for a child: give it back untouched.
+  if (lease && rt.closing.aborted) {
+    lease.release();
+    return delivery.nack({ requeue: true });
+  }
+  const attempt = new Attempt(h.task, kind !== 'inline');
   rt.running.set(h.id, attempt);
   const started = Date.now();
   track(rt, delivery, 'active').timeStart = started / 1000;
@@ -170,13 +187,20 @@ async function run(
     const [hard, soft] = h.timelimit ?? NO_LIMITS;
     // The message's own limits win, then this worker's (`time_limit` command), then the task's.
     const set = rt.timeLimits.get(h.task);
-    outcome = await attempt.run(() => runInTaskContext(context, call), {
+    const limits = {
       hardMs: hard !== null ? hard * 1000 : set ? set.hardMs : (task?.options.timeLimitMs ?? null),
       softMs: soft !== null ? soft * 1000 : set ? set.softMs : (task?.options.softTimeLimitMs ?? null),
-    });
+    };
+    outcome =
+      lease && task
+        ? await lease.run(attempt, context, message, task, limits)
+        : await attempt.run(() => runInTaskContext(context, call), limits);
   } finally {
     rt.running.delete(h.id);
   }
+  // A pooled task's slot is its child, which is free again: the next task goes to it now rather than
+  // after this one's result is stored and acked (main-thread work the child would idle through).
+  if (lease) releaseSlot();
   const runtimeMs = Date.now() - started;
   if (hooked)
     attemptEvent(rt, message, delivery.queue, { phase: 'stop', outcome: outcome.kind, durationMs: runtimeMs, error: errorOf(outcome) });
@@ -209,6 +233,11 @@ async function run(
       return fail(rt, delivery, message, error ?? outcome.request, runtimeMs);
     }
     case 'failure': {
+      // Celery's task_reject_on_worker_lost: the child died, the message runs again.
+      if (outcome.error instanceof WorkerLostError && task?.options.rejectOnWorkerLost) {
+        rt.logger.warn({ taskId: h.id, task: h.task, err: outcome.error }, 'pool child lost; returning the message (rejectOnWorkerLost)');
+        return delivery.nack({ requeue: true });
+      }
       const policy = task?.options.retry;
       if (policy && shouldRetry(policy, outcome.error, h.retries)) {
         return retry(rt, delivery, message, outcome.error, retryDelayMs(policy, h.retries));

@@ -29,6 +29,12 @@ export class Semaphore {
     else this.free++;
   }
 
+  /** More slots (`delta` > 0) or fewer (< 0: taken ones are not given back until enough are free). */
+  resize(delta: number): void {
+    if (delta < 0) this.free += delta;
+    else for (let i = 0; i < delta; i++) this.release();
+  }
+
   /** Reject every waiter with `error` (they will not get a slot). */
   cancelWaiters(error: TqError): void {
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);

@@ -1,3 +1,6 @@
+import type { ResourceLimits } from 'node:worker_threads';
+import type { PoolKind } from '../task/pool-kind.js';
+
 /** How a worker consumes. */
 export interface WorkerOptions {
   /** Queues to consume, earlier ones first where the broker can. Default: the app's default queue. */
@@ -68,4 +71,30 @@ export interface WorkerOptions {
   maxDeliveries?: number;
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Where tasks run unless their own `pool` option says otherwise: `inline` on this event loop, `threads`,
+   * or `processes` (Celery's prefork). Default `inline`: tq tasks are mostly I/O-bound, and many overlap in
+   * one thread; choose a pool for CPU-bound tasks, whose hard time limit then really stops them.
+   */
+  pool?: PoolKind;
+  /**
+   * Children (threads or processes) per pool kind. Default: `concurrency` when `pool` is `threads` or
+   * `processes` (one child per slot, as Celery's prefork), else `os.availableParallelism()` (tasks of an
+   * inline worker that ask for a pool are CPU-bound: more children than cores would only share them).
+   */
+  poolSize?: number;
+  /** Tasks a pool child runs before it is replaced (Celery's `max_tasks_per_child`), for leaks. Default: no limit. */
+  maxTasksPerChild?: number;
+  /**
+   * A pool child whose memory (resident set of a process, heap of a thread) is above this many MiB after
+   * a task is replaced (Celery's `max_memory_per_child`). Default: no limit.
+   */
+  maxMemoryPerChildMb?: number;
+  /** V8 heap limits of pool threads (`worker_threads` resourceLimits); past them the thread dies: `WorkerLostError`. Default: Node's. */
+  resourceLimits?: ResourceLimits;
+  /**
+   * Node options of pool children. Default `process.execArgv`, this process's, so the loader the worker
+   * runs with (`--import tsx`) and `--conditions` carry over and children load task modules as it does.
+   */
+  execArgv?: readonly string[];
 }

@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { WorkerPools } from '../pool/worker-pools.js';
 import type { RuntimeBackend } from '../runtime/runtime-backend.js';
 import type { RuntimeBroker } from '../runtime/runtime-broker.js';
 import type { Delivery } from '../spec/broker.js';
+import type { PoolKind } from '../task/pool-kind.js';
 import type { Attempt } from './attempt.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RevokedIds } from './revoked-ids.js';
@@ -40,6 +42,10 @@ export interface WorkerRuntime {
   readonly maxResultBytes: number;
   /** Deliveries without finishing before a message is dead-lettered; see `WorkerOptions.maxDeliveries`. */
   readonly maxDeliveries: number;
+  /** Where tasks without a `pool` option run (`WorkerOptions.pool`). */
+  readonly pool: PoolKind;
+  /** This worker's thread and process pools. */
+  readonly pools: WorkerPools;
   /** Aborted once `close()` began: nothing new starts, and waits for a rate limit or an eta end. */
   readonly closing: AbortSignal;
 }

@@ -6,8 +6,11 @@ const TLS_SCHEMES = new Set(['rediss:', 'amqps:']);
 /**
  * `inspect stats` in Celery's shape (`WorkController.stats()`): `total`, `pid`, `clock`, `uptime`,
  * `pool`, `broker`, `prefetch_count`, `rusage`. Flower shows these on its worker page. A tq worker
- * is one process running async tasks, so the pool lists its own pid.
+ * runs async tasks in its own process (and CPU-bound ones in pool children), so the pool lists its own pid.
  */
+/** `stats.pool.implementation` per `WorkerOptions.pool`. */
+const POOL_IMPLEMENTATIONS = { inline: 'tq:AsyncPool', threads: 'tq:ThreadPool', processes: 'tq:ProcessPool' } as const;
+
 export function workerStats(worker: ControlledWorker): Record<string, unknown> {
   const { rt } = worker;
   return {
@@ -17,10 +20,13 @@ export function workerStats(worker: ControlledWorker): Record<string, unknown> {
     clock: String(rt.host.clock.value),
     uptime: Math.round((Date.now() - worker.startedAt) / 1000),
     pool: {
-      implementation: 'tq:AsyncPool',
+      implementation: POOL_IMPLEMENTATIONS[rt.pool],
       'max-concurrency': worker.concurrency,
       processes: [process.pid],
       'max-tasks-per-child': 'N/A',
+      // tq's own: children per pool kind (`pool_grow`/`pool_shrink` change it), and those running now.
+      'pool-size': rt.pools.poolSize,
+      children: rt.pools.children(),
       'put-guarded-by-semaphore': false,
       timeouts: [0, 0],
       writes: 'N/A',

@@ -1,14 +1,19 @@
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { NodeMailbox } from '../control/node-mailbox.js';
 import { expandNodeName } from '../control/node-name.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { WorkerShutdownError } from '../errors/worker-shutdown-error.js';
+import { WorkerPools } from '../pool/worker-pools.js';
+import { poolChildLink } from '../runtime/pool-child-link.js';
 import type { Delivery, Subscription } from '../spec/broker.js';
 import { checkMaxDeliveries, DEFAULT_MAX_DELIVERIES } from '../task/max-deliveries.js';
+import { checkPoolKind, type PoolKind } from '../task/pool-kind.js';
 import { positiveNumber } from '../transport/positive-number.js';
 import { controlCommands } from './control-commands.js';
 import type { ControlledWorker } from './controlled-worker.js';
 import { EventLoopWatch } from './event-loop-watch.js';
+import { forwardChildCall } from './forward-child-call.js';
 import { handleDelivery, settleAfterUnexpectedError } from './handle-delivery.js';
 import { inspectCommands } from './inspect-commands.js';
 import { processGuard } from './process-guard.js';
@@ -52,6 +57,8 @@ export class Worker {
   /** The node name (`WorkerOptions.hostname` expanded): in results, events and remote control. */
   readonly hostname: string;
   readonly concurrency: number;
+  /** Where tasks without a `pool` option run (`WorkerOptions.pool`). */
+  readonly pool: PoolKind;
   /** Messages held per subscription: `concurrency × prefetchMultiplier`. */
   private readonly prefetch: number;
   /** Queues consumed, in preference order; `add_consumer` and `cancel_consumer` change them. */
@@ -81,6 +88,9 @@ export class Worker {
     this.hostname = expandNodeName(options.hostname ?? `tq${process.pid}@%h`);
     this.consumed = [...(options.queues?.length ? options.queues : [host.defaultQueue])];
     this.concurrency = options.concurrency ?? 10;
+    this.pool = checkPoolKind('WorkerOptions', options.pool) ?? 'inline';
+    for (const name of ['poolSize', 'maxTasksPerChild', 'maxMemoryPerChildMb'] as const)
+      positiveNumber('WorkerOptions', name, options[name], 1, { integer: name !== 'maxMemoryPerChildMb' });
     this.prefetch = this.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
     this.taskEvents = options.taskEvents ?? false;
     // Past setTimeout's ceiling a timer fires at once: that would be a heartbeat storm.
@@ -107,6 +117,13 @@ export class Worker {
    */
   start(): Promise<void> {
     if (this.closing) return Promise.reject(new ConfigurationError('This worker was closed; make a new one with app.worker().'));
+    // A task module that starts a worker when imported would start one in every pool child.
+    if (poolChildLink())
+      return Promise.reject(
+        new ConfigurationError(
+          'A worker cannot start inside a pool child: the module that defines the tasks starts one when imported. Start the worker from a separate entry module (or guard it with a check for the main module).',
+        ),
+      );
     this.starting ??= this.begin().catch((error: unknown) => {
       this.starting = undefined;
       throw error;
@@ -139,6 +156,17 @@ export class Worker {
       maxResultBytes: this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       maxDeliveries: this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
       closing: this.stop.signal,
+      pool: this.pool,
+      pools: new WorkerPools({
+        // One child per slot for a pool worker (Celery's prefork); one per core for CPU-bound tasks of an inline one.
+        size: this.options.poolSize ?? (this.pool === 'inline' ? availableParallelism() : this.concurrency),
+        maxTasksPerChild: this.options.maxTasksPerChild ?? Number.POSITIVE_INFINITY,
+        maxMemoryPerChildMb: this.options.maxMemoryPerChildMb ?? Number.POSITIVE_INFINITY,
+        resourceLimits: this.options.resourceLimits,
+        execArgv: this.options.execArgv ?? process.execArgv,
+        logger,
+        forward: (target, method, args) => forwardChildCall(this.host, target, method, args),
+      }),
     };
     // Revokes sent before this worker started (broadcasts reach only running workers).
     for (const id of (await backend?.revokedIds?.()) ?? []) runtime.revoked.add(id);
@@ -157,10 +185,14 @@ export class Worker {
       }
       // Online before consuming: monitors see no task event of a worker they do not know yet.
       if (broker.events) await this.startEvents(runtime, broker.events);
+      // Pool children ready before consuming (Celery's prefork): no task waits for one to boot.
+      const tasks = this.host.taskNames().flatMap((name) => this.host.getTask(name) ?? []);
+      await runtime.pools.prestart(tasks, this.pool);
       await this.subscribe(runtime, this.consumed);
     } catch (error) {
       processGuard.release(logger);
       loopWatch.stop();
+      runtime.pools.close();
       await this.unsubscribeAll();
       await this.publisher?.stop();
       this.publisher = undefined;
@@ -215,6 +247,13 @@ export class Worker {
       heartbeat: () => {
         this.publisher?.heartbeat();
         return this.publisher !== undefined;
+      },
+      resizePool: (delta) => {
+        const before = runtime.pools.poolSize;
+        const after = runtime.pools.resize(delta);
+        // A pool worker runs one task per child: its slots follow the pool (Celery's pool_grow grows concurrency).
+        if (this.pool !== 'inline') runtime.slots.resize(after - before);
+        return after;
       },
     };
   }
@@ -304,6 +343,7 @@ export class Worker {
     // What the subscription handed over while it closed is given back by now too.
     await this.whenDrained();
     clearTimeout(timer);
+    runtime.pools.close();
     this.loopWatch?.stop();
     processGuard.release(runtime.logger);
     await this.publisher?.stop();
