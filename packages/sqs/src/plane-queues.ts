@@ -118,15 +118,20 @@ export class PlaneQueues {
     return urls;
   }
 
-  /** In the background, at most every half TTL: delete the expired queues of `kind` that others own. */
-  sweep(kind: PlaneKind): void {
+  /**
+   * At most every half TTL: delete the expired queues of `kind` that others own. Resolves when this
+   * sweep is over (at once when none is due); it never rejects (a failure is reported). A sender
+   * awaits it, so it never sends to a queue the sweep is deleting that moment.
+   */
+  sweep(kind: PlaneKind): Promise<void> {
     const now = Date.now();
-    if (now - (this.lastSweep.get(kind) ?? Number.NEGATIVE_INFINITY) < this.options.ttlMs / 2) return;
+    if (now - (this.lastSweep.get(kind) ?? Number.NEGATIVE_INFINITY) < this.options.ttlMs / 2) return Promise.resolve();
     this.lastSweep.set(kind, now);
     const sweep = this.sweepNow(kind)
       .catch((error: unknown) => this.options.report(sqsError(`Sweeping expired ${PLANE_PREFIX[kind]}* queues`, error)))
       .finally(() => this.sweeps.delete(sweep));
     this.sweeps.add(sweep);
+    return sweep;
   }
 
   /** Wait for sweeps under way (the broker is closing). */

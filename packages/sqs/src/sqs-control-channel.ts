@@ -14,7 +14,7 @@ export class SqsControlChannel implements ControlChannel {
 
   /** Lists the nodes afresh each time: control requests are rare, and a node started a moment ago must get them. */
   async broadcast(request: PlaneMessage): Promise<void> {
-    this.planes.queues.sweep('node');
+    await this.planes.queues.sweep('node');
     await this.planes.send(await this.planes.queues.list('node', 0), request);
   }
 

@@ -14,7 +14,7 @@ export class SqsEventChannel implements EventChannel {
   constructor(private readonly planes: SqsPlanes) {}
 
   async publish(routingKey: string, event: PlaneMessage): Promise<void> {
-    this.planes.queues.sweep('events');
+    await this.planes.queues.sweep('events');
     const urls = await this.planes.queues.list('events', LISTING_MAX_AGE_MS);
     if (urls.length > 0) await this.planes.send(urls, event, routingKey);
   }

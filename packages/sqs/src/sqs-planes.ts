@@ -49,7 +49,7 @@ export class SqsPlanes {
     handler: (message: PlaneMessage, raw: Message) => void,
     options: { suffix?: string; ttlMs?: number } = {},
   ): Promise<() => Promise<void>> {
-    this.queues.sweep(kind);
+    void this.queues.sweep(kind); // in the background: opening a reader sends nothing
     const reader = await PlaneQueueReader.open({
       client: this.options.client,
       queues: this.queues,
@@ -71,13 +71,17 @@ export class SqsPlanes {
   /** Send to each URL; a queue deleted meanwhile (its owner gone) is skipped. */
   async send(urls: readonly string[], message: PlaneMessage, routingKey?: string): Promise<void> {
     const outgoing = encode(message, routingKey);
-    await Promise.all(
-      urls.map((url) =>
-        this.options.send(url, outgoing).catch((error: unknown) => {
-          if (!isQueueMissing(error) && !isQueueMissing((error as { cause?: unknown }).cause)) throw error;
-        }),
-      ),
+    const results = await Promise.allSettled(urls.map((url) => this.options.send(url, outgoing)));
+    const failures = results.flatMap((result) =>
+      result.status === 'rejected' && !isQueueMissing(result.reason) && !isQueueMissing((result.reason as { cause?: unknown }).cause)
+        ? [result.reason as Error]
+        : [],
     );
+    // A fan-out reaches every queue it can. One queue failing alone is that queue's trouble (its owner
+    // or a sweep deleting it that moment; ElasticMQ then answers a 500, not "does not exist"):
+    // reported, not thrown. Every queue failing is the caller's error (the service is down).
+    if (failures.length > 0 && failures.length === urls.length) throw failures[0];
+    for (const failure of failures) this.options.report(failure);
   }
 
   /** Stop and delete every queue this broker still reads, and wait for sweeps. */

@@ -179,7 +179,9 @@ export class AmqpBroker implements Broker, DeliveryOps {
     const queues = await this.waitingPlaces(queue);
     return this.topology.withChannel(async (channel) => {
       let purged = 0;
-      for (const name of queues) purged += (await channel.purgeQueue(name)).messageCount;
+      // In the order messages flow (top of the ladder first, the queue last): a delayed message that
+      // hops down meanwhile lands in a queue not purged yet, instead of one already purged.
+      for (const name of [...queues].reverse()) purged += (await channel.purgeQueue(name)).messageCount;
       return purged;
     });
   }
