@@ -14,14 +14,17 @@ export interface RestartConformanceConfig extends TaskConformanceConfig {
 /** Tasks the worker runs before the restart, and confirmed sends after it, before anything is checked. */
 const BEFORE = 100;
 const AFTER = 100;
+/** Confirmed tasks parked on a queue nobody consumes until after the restart: what the broker stored. */
+const PARKED = 50;
 /** How long the transport may take to come back and drain everything (a Kafka group rejoins slowly). */
 const RECOVERY_MS = 90_000;
 
 /**
  * The broker's server restarts under a running producer and worker (the harness bounces it, as an
  * operator or a crash would). At-least-once across a restart: every send that resolved (the broker
- * confirmed it) runs; a send the broker could not take rejects, never hangs; the worker resumes
- * consuming by itself, with no help from the test.
+ * confirmed it) runs, including those still waiting in a queue when the server went down; a send
+ * the broker could not take rejects, never hangs; the worker resumes consuming by itself, with no
+ * help from the test.
  */
 export function restartTests(config: RestartConformanceConfig): void {
   it(
@@ -34,6 +37,12 @@ export function restartTests(config: RestartConformanceConfig): void {
         runs.set(id, (runs.get(id) ?? 0) + 1);
       });
       await kit.worker({ concurrency: 8 });
+      // A running worker keeps its queue near empty; these wait in the broker through the restart.
+      const parkedQueue = `${kit.queue}-parked`;
+      context.onTestFinished(() => config.cleanup?.([parkedQueue]));
+      const park = kit.task('park', { queue: parkedQueue }, async (id: string) => {
+        runs.set(id, (runs.get(id) ?? 0) + 1);
+      });
 
       // Send continuously across the restart: every send resolves (confirmed) or rejects.
       const confirmed: string[] = [];
@@ -51,6 +60,8 @@ export function restartTests(config: RestartConformanceConfig): void {
       })();
       try {
         await waitUntil(() => runs.size >= BEFORE, `${BEFORE} tasks before the restart`, 30_000);
+        const parked = Array.from({ length: PARKED }, () => randomUUID());
+        for (const id of parked) await park.applyAsync([id], { taskId: id });
         const restartStarted = performance.now();
         await config.restart();
         const restartMs = performance.now() - restartStarted;
@@ -65,6 +76,8 @@ export function restartTests(config: RestartConformanceConfig): void {
         const resumeMs = performance.now() - resumeStarted;
         sending = false;
         await sender;
+        confirmed.push(...parked);
+        await kit.worker({ queues: [parkedQueue], concurrency: 8 });
         const lost = () => confirmed.filter((id) => !runs.has(id));
         await waitUntil(() => lost().length === 0, `every confirmed task to run (${confirmed.length} sent)`, RECOVERY_MS).catch(() => {
           // Fall through to the assertion below, which names what is missing.
