@@ -9,6 +9,7 @@ import type { AttemptEvent } from '../runtime/runtime-hooks.js';
 import type { Delivery } from '../spec/broker.js';
 import { READY_STATES } from '../spec/result-backend.js';
 import type { TaskMessage } from '../spec/task-message.js';
+import type { PoolKind } from '../task/pool-kind.js';
 import { retryDelayMs, shouldRetry } from '../task/retry-policy.js';
 import type { Task } from '../task/task.js';
 import { runInTaskContext } from '../task/task-context.js';
@@ -95,9 +96,12 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     if (!(await pause(waitMs, rt.closing))) return delivery.nack({ requeue: true });
     waited ||= waitMs > 0;
   }
-  if (!rt.slots.tryAcquire()) {
+  // Built-in tasks (celery.map, ...) and tasks of other processes run here; a task's own `pool` wins.
+  const kind = task ? (task.options.pool ?? rt.pool) : 'inline';
+  const slots = kind === 'inline' ? rt.slots : rt.poolSlots;
+  if (!slots.tryAcquire()) {
     try {
-      await rt.slots.acquire();
+      await slots.acquire();
     } catch {
       // Shutting down before it started: give it back untouched.
       return delivery.nack({ requeue: true });
@@ -106,7 +110,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
   }
   let holdsSlot = true;
   const releaseSlot = () => {
-    if (holdsSlot) rt.slots.release();
+    if (holdsSlot) slots.release();
     holdsSlot = false;
   };
   try {
@@ -114,7 +118,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     if (rt.closing.aborted) return await delivery.nack({ requeue: true });
     stopped = whyNotRun(rt, message) ?? (waited && readsRevokesFromBackend(rt) ? await revokedInBackend(rt, h.id) : undefined);
     if (stopped) return await revoke(rt, delivery, message, stopped);
-    await run(rt, delivery, message, call, task, releaseSlot);
+    await run(rt, delivery, message, call, task, kind, releaseSlot);
   } finally {
     releaseSlot();
   }
@@ -160,17 +164,24 @@ async function run(
   message: TaskMessage,
   call: () => unknown,
   task: Task<unknown[], unknown> | undefined,
+  kind: PoolKind,
   /** Frees this task's concurrency slot (once; later calls do nothing). */
   releaseSlot: () => void,
 ): Promise<void> {
   const h = message.headers;
-  // Built-in tasks (celery.map, ...) and tasks of other processes run here; a task's own `pool` wins.
-  const kind = task ? (task.options.pool ?? rt.pool) : 'inline';
   const lease = kind === 'inline' ? undefined : await PoolLease.take(rt, kind);
-  // Closing began while it waited for a child: give it back untouched.
-  if (lease && rt.closing.aborted) {
-    lease.release();
-    return delivery.nack({ requeue: true });
+  if (lease) {
+    // Closing began while it waited for a child: give it back untouched.
+    if (rt.closing.aborted) {
+      lease.release();
+      return delivery.nack({ requeue: true });
+    }
+    // Revoked or expired while it waited.
+    const stopped = whyNotRun(rt, message);
+    if (stopped) {
+      lease.release();
+      return revoke(rt, delivery, message, stopped);
+    }
   }
   const attempt = new Attempt(h.task, kind !== 'inline');
   rt.running.set(h.id, attempt);

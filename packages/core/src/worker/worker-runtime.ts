@@ -22,7 +22,13 @@ export interface WorkerRuntime {
   readonly hostname: string;
   readonly logger: Logger;
   readonly events: EventEmitter<WorkerEvents>;
+  /** Slots of tasks that run inline (`concurrency`). */
   readonly slots: Semaphore;
+  /**
+   * Slots of pooled tasks: two per child, the task it runs and the next one, taken and waiting for it, so
+   * a child starts its next task as soon as it is done, not after the worker stored and acked the last.
+   */
+  readonly poolSlots: Semaphore;
   readonly revoked: RevokedIds;
   /** Attempts in progress by task id (for terminate and shutdown). */
   readonly running: Map<string, Attempt>;

@@ -44,6 +44,9 @@ const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
 /** Celery's default; see `WorkerOptions.prefetchMultiplier`. */
 const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
+/** Pooled tasks taken per child: the one it runs and the next, ready (see `WorkerRuntime.poolSlots`). */
+const TASKS_PER_CHILD = 2;
+
 /** Celery's heartbeat frequency; see `WorkerOptions.heartbeatIntervalMs`. */
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
 
@@ -136,6 +139,8 @@ export class Worker {
     const backend = await this.host.maybeResultBackend();
     const logger = this.host.logger.child({ worker: this.hostname });
     const loopWatch = new EventLoopWatch(logger);
+    // One child per slot for a pool worker (Celery's prefork); one per core for CPU-bound tasks of an inline one.
+    const poolSize = this.options.poolSize ?? (this.pool === 'inline' ? availableParallelism() : this.concurrency);
     const runtime: WorkerRuntime = {
       host: this.host,
       broker,
@@ -157,9 +162,9 @@ export class Worker {
       maxDeliveries: this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
       closing: this.stop.signal,
       pool: this.pool,
+      poolSlots: new Semaphore(TASKS_PER_CHILD * poolSize),
       pools: new WorkerPools({
-        // One child per slot for a pool worker (Celery's prefork); one per core for CPU-bound tasks of an inline one.
-        size: this.options.poolSize ?? (this.pool === 'inline' ? availableParallelism() : this.concurrency),
+        size: poolSize,
         maxTasksPerChild: this.options.maxTasksPerChild ?? Number.POSITIVE_INFINITY,
         maxMemoryPerChildMb: this.options.maxMemoryPerChildMb ?? Number.POSITIVE_INFINITY,
         resourceLimits: this.options.resourceLimits,
@@ -253,6 +258,7 @@ export class Worker {
         const after = runtime.pools.resize(delta);
         // A pool worker runs one task per child: its slots follow the pool (Celery's pool_grow grows concurrency).
         if (this.pool !== 'inline') runtime.slots.resize(after - before);
+        runtime.poolSlots.resize(TASKS_PER_CHILD * (after - before));
         return after;
       },
     };
@@ -329,6 +335,7 @@ export class Worker {
     // grace period must be nacked while it is (a return after that would count as a lost delivery).
     const unsubscribed = this.unsubscribeAll();
     runtime.slots.cancelWaiters(new WorkerShutdownError());
+    runtime.poolSlots.cancelWaiters(new WorkerShutdownError());
     const drained = this.whenDrained().then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
