@@ -51,6 +51,8 @@ export class TaskPool {
   /** Started, not yet `ready`. */
   private readonly starting = new Set<PoolChild>();
   private readonly busy = new Map<PoolChild, RunningJob>();
+  /** Acquired for a task that has not reached it yet (a task taken ahead waits for the attempt to start). */
+  private readonly held = new Set<PoolChild>();
   private readonly waiters: Waiter[] = [];
   /** Task modules each new child imports before it is ready. */
   private modules: readonly string[] = [];
@@ -62,9 +64,9 @@ export class TaskPool {
     this.size = config.size;
   }
 
-  /** Children now: starting, idle or running a task. */
+  /** Children now: starting, idle, held for a task or running one. */
   get children(): number {
-    return this.starting.size + this.idle.length + this.busy.size;
+    return this.starting.size + this.idle.length + this.held.size + this.busy.size;
   }
 
   /** Children at most. */
@@ -76,9 +78,18 @@ export class TaskPool {
   acquire(): Promise<PoolChild> {
     if (this.closed) return Promise.reject(new ConfigurationError('This pool is closed (its worker is shutting down).'));
     const child = this.idle.pop();
-    if (child) return Promise.resolve(child);
+    if (child) {
+      this.held.add(child);
+      return Promise.resolve(child);
+    }
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({
+        resolve: (freed) => {
+          this.held.add(freed);
+          resolve(freed);
+        },
+        reject,
+      });
       this.fill();
     });
   }
@@ -92,7 +103,7 @@ export class TaskPool {
   async prestart(modules: readonly string[]): Promise<void> {
     this.modules = modules;
     const started = await Promise.allSettled(Array.from({ length: this.size }, () => this.acquire()));
-    for (const result of started) if (result.status === 'fulfilled') this.free(result.value);
+    for (const result of started) if (result.status === 'fulfilled') this.release(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     this.keepFull = !this.closed;
@@ -100,11 +111,14 @@ export class TaskPool {
 
   /** Give back a child that was acquired but not used (the worker began closing meanwhile). */
   release(child: PoolChild): void {
-    this.free(child);
+    if (this.held.delete(child)) this.free(child);
   }
 
   /** Run `request` on `child` (acquired); `progress` stores what the task reports. */
   run(child: PoolChild, request: RunRequest, progress: (meta: unknown, state: string) => Promise<void>): PoolJob {
+    // It died while held (its exit took it out): the task never reached it.
+    if (!this.held.delete(child))
+      return { result: Promise.reject(new WorkerLostError('the pool child exited before the task reached it')), stop: () => {} };
     let settled = false;
     const result = new Promise<ChildOutcome>((resolve, reject) => {
       this.busy.set(child, {
@@ -151,8 +165,9 @@ export class TaskPool {
     this.closed = true;
     for (const waiter of this.waiters.splice(0))
       waiter.reject(new ConfigurationError('This pool is closed (its worker is shutting down).'));
-    for (const child of [...this.starting, ...this.idle, ...this.busy.keys()]) child.kill();
+    for (const child of [...this.starting, ...this.idle, ...this.held, ...this.busy.keys()]) child.kill();
     this.starting.clear();
+    this.held.clear();
     this.idle.length = 0;
     for (const job of this.busy.values()) job.reject(new WorkerLostError('the pool was closed'));
     this.busy.clear();
@@ -217,6 +232,7 @@ export class TaskPool {
   private onExit(child: PoolChild, why: string): void {
     const job = this.busy.get(child);
     this.busy.delete(child);
+    this.held.delete(child);
     const index = this.idle.indexOf(child);
     if (index >= 0) this.idle.splice(index, 1);
     if (this.starting.delete(child)) {

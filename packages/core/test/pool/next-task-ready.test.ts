@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,15 +8,26 @@ import { closeWorkers, poolWorker } from './pool-test-kit.js';
 
 afterEach(closeWorkers);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Until `check` holds (20 s at most: a loaded machine starts threads slowly). */
+const until = (what: string, check: () => boolean | Promise<boolean>) => expect.poll(check, { timeout: 20_000, message: what }).toBe(true);
 
 describe('the next task of a busy child', { timeout: 40_000 }, () => {
+  it('waits for that child: taking tasks ahead starts no extra child', async () => {
+    const log = join(tmpdir(), `tq-imports-${randomUUID()}`);
+    writeFileSync(log, '');
+    process.env.TQ_TEST_IMPORT_LOG = log;
+    try {
+      const { queue } = await poolWorker('threads');
+      const results = await Promise.all(Array.from({ length: 6 }, () => sleepMs.applyAsync([30], { queue })));
+      const ran = await Promise.all(results.map((result) => result.get({ timeoutMs: 20_000 })));
+      expect(new Set(ran.map((who) => who?.threadId)).size).toBe(1);
+      // Every child imports the task module once it starts: one line per child ever started.
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+    } finally {
+      delete process.env.TQ_TEST_IMPORT_LOG;
+    }
+  });
+
   it('is taken while the child runs the last one, and a revoke that comes meanwhile still stops it', async () => {
     const { worker, queue } = await poolWorker('threads');
     const started: string[] = [];

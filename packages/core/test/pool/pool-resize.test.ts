@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { app, sleepMs } from './fixtures/pool-tasks.js';
+import { app, waitForFile } from './fixtures/pool-tasks.js';
 import { closeWorkers, poolWorker } from './pool-test-kit.js';
 
 afterEach(closeWorkers);
@@ -16,10 +20,15 @@ describe('pool_grow and pool_shrink', { timeout: 30_000 }, () => {
 
     expect(await app.control.request('pool_grow', { n: 2 }, target)).toEqual([{ node: worker.hostname, reply: { ok: 'pool will grow' } }]);
     expect(await poolSize()).toBe(3);
-    // Two tasks sent together now run at once, so on two different threads.
-    const results = await Promise.all([sleepMs.applyAsync([300], { queue }), sleepMs.applyAsync([300], { queue })]);
-    const [a, b] = await Promise.all(results.map((r) => r.get({ timeoutMs: 20_000 })));
-    expect(a?.threadId).not.toBe(b?.threadId);
+    // Two tasks sent together now run at once: each waits for a file the test writes only once both
+    // started (with one child, the second would start only after the first ended).
+    const started = new Set<string | null>();
+    worker.events.on('task-started', (event) => started.add(event.id));
+    const marker = join(tmpdir(), `tq-pool-grow-${randomUUID()}`);
+    const both = await Promise.all([waitForFile.applyAsync([marker], { queue }), waitForFile.applyAsync([marker], { queue })]);
+    await expect.poll(() => both.every((r) => started.has(r.id)), { timeout: 20_000 }).toBe(true);
+    writeFileSync(marker, '');
+    expect(await Promise.all(both.map((r) => r.get({ timeoutMs: 20_000 })))).toEqual([marker, marker]);
 
     expect(await app.control.request('pool_shrink', {}, target)).toEqual([{ node: worker.hostname, reply: { ok: 'pool will shrink' } }]);
     expect(await poolSize()).toBe(2);
