@@ -4,11 +4,13 @@
  * - `transport-matrix`: README's transport table, capability cells read from every shipped variant;
  * - `capabilities:<page>`: a transport page's capability table; the values are read from the
  *   variants of that page, the "what it means here" column is prose kept from the doc;
- * - `code:<file>#<region>`: a code block equal to a `// #region` of a source file (a test that runs).
+ * - `code:<file>#<region>`: a code block equal to a `// #region` of a source file (a test that runs);
+ * - `cli-options:<command>`: the flags of a `tq` command, with their variables and defaults (cli-options.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BackendCapabilities, BrokerCapabilities } from '@tq/core';
+import { cliOptionsTable } from './cli-options.js';
 import { cellsOf, type Region, regionsOf, replaceRegions, sourceRegion, table } from './markdown.js';
 import { buildVariants, type Variant } from './variants.js';
 
@@ -42,6 +44,8 @@ function render(root: string, region: Region, variants: () => Variant[]): string
       return transportMatrix(variants());
     case 'capabilities':
       return capabilityTable(argument, variants(), region.body);
+    case 'cli-options':
+      return cliOptionsTable(argument);
     case 'code': {
       const [file, name] = splitOnce(argument, '#');
       const source = readFileSync(join(root, file), 'utf8');

@@ -1,4 +1,5 @@
 export type { CliIo } from './cli-io.js';
+export { codeOnlyWorkerOptions } from './commands/worker-tuning.js';
 export { exitCodes } from './exit-codes.js';
 export { loadApp } from './load-app.js';
 export { type EventsOptions, runEvents } from './monitor/run-events.js';

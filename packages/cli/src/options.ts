@@ -21,3 +21,8 @@ export function commaList(value: string): string[] {
     .map((item) => item.trim())
     .filter(Boolean);
 }
+
+/** Commander parser of a positive whole number or `inf`/`infinity` (no limit), e.g. `--max-deliveries`. */
+export function positiveIntOrInfinity(value: string): number {
+  return /^inf(inity)?$/i.test(value.trim()) ? Number.POSITIVE_INFINITY : positiveInt(value);
+}

@@ -26,6 +26,7 @@ export {
   type TaskSnapshot,
   type WorkerSnapshot,
 } from './events/cluster-state.js';
+export { CORE_VERSION } from './events/core-version.js';
 export { type EventSubscribeOptions, Events, type EventsHost } from './events/events.js';
 export { LamportClock } from './events/lamport-clock.js';
 export { topicMatches } from './events/topic-matches.js';

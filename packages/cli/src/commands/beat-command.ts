@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { followLauncher } from '../follow-launcher.js';
 import { loadApp } from '../load-app.js';
 import { positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
@@ -31,6 +32,7 @@ export function beatCommand(): Command {
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
+      followLauncher(() => void stop('npm exited'));
       if (
         !(await startWithRetry(
           beat,

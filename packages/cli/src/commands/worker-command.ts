@@ -1,9 +1,13 @@
 import type { PoolKind } from '@tq/core';
 import { Command, Option } from 'commander';
 import { banner } from '../banner.js';
+import { followLauncher } from '../follow-launcher.js';
 import { loadApp } from '../load-app.js';
 import { commaList, positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
+import { Terminal } from '../terminal.js';
+import { workerWarnings } from '../worker-warnings.js';
+import { tuningOptionsOf } from './worker-tuning.js';
 
 /**
  * `tq worker --app <module> --queues a,b --concurrency N [--pool processes]`: run a worker until SIGTERM/SIGINT
@@ -56,9 +60,10 @@ export function workerCommand(): Command {
           maxTasksPerChild: options.maxTasksPerChild,
           maxMemoryPerChildMb: options.maxMemoryPerChild,
           shutdownTimeoutMs: options.shutdownTimeout,
+          ...tuningOptionsOf(options),
         });
         const beat = options.beat ? app.beat() : undefined;
-        process.stderr.write(banner(app, worker));
+        process.stderr.write(banner(app, worker, options.prefetchMultiplier));
         let stopping = false;
         const stop = async (signal: string, what = `warm shutdown (finishing running tasks, up to ${options.shutdownTimeout} ms)`) => {
           if (stopping) {
@@ -76,6 +81,7 @@ export function workerCommand(): Command {
         };
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
+        followLauncher(() => void stop('npm exited', 'the npm process that started this worker is gone: warm shutdown'));
         // `tq control shutdown` (or Celery's) closes the worker from inside: the process follows it.
         worker.events.once('worker-offline', () => {
           if (!stopping) void stop('remote control', 'the worker shut down (warm)');
@@ -83,6 +89,9 @@ export function workerCommand(): Command {
         const say = (line: string) => process.stderr.write(line);
         if (!(await startWithRetry(worker, app.describe().broker, say, () => stopping))) return;
         if (beat && !(await startWithRetry(beat, app.describe().backend, say, () => stopping))) return;
+        const err = new Terminal(process.stderr);
+        for (const { loud, text } of await workerWarnings(app, worker))
+          say(loud ? err.style(['bold', 'red'], `\n!! WARNING !!\n${text.replace(/^/gm, '!! ')}\n\n`) : `warning: ${text}\n`);
         process.stderr.write(`ready: consuming ${worker.queues.join(', ')}${beat ? ', sending periodic tasks' : ''}\n`);
       },
     );

@@ -251,7 +251,7 @@ export function controlTests(config: TaskConformanceConfig, caps: ResolvedCapabi
     expect(await ask(kit, worker, 'shutdown')).toEqual({ ok: 'shutting down' });
     gate.resolve();
     expect(await running.get({ timeoutMs: RESULT_TIMEOUT_MS })).toBe('finished');
-    expect((await running.meta())?.worker).toBe(worker.hostname);
+    await waitUntil(() => events.some((e) => e.type === 'task-succeeded' && e.id === running.id), 'task-succeeded on this worker');
     await offline;
     await worker.close();
     expect(await kit.app.control.ping({ destination: [worker.hostname], timeoutMs: QUIET_MS })).toEqual([]);

@@ -5,13 +5,28 @@ import type { ApplyOptions } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
 import type { Accepts, AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
 import { sendNode } from './send-node.js';
+import type { MismatchProblem, StepMismatch } from './step-mismatch.js';
 
-/** Each step after the first must accept the previous step's result; a mismatch becomes `never`. */
-export type CheckChain<Steps extends readonly AnyNode[], First extends boolean = true, Prev = never> = Steps extends readonly [
+/**
+ * Each step after the first must accept the previous step's result; a mismatched step becomes a
+ * {@link StepMismatch} naming its number (from 1), the result it would get and the arguments it takes.
+ */
+export type CheckChain<Steps extends readonly AnyNode[], Done extends unknown[] = [], Prev = never> = Steps extends readonly [
   infer Head extends AnyNode,
   ...infer Tail extends AnyNode[],
 ]
-  ? [First extends true ? Head : Accepts<Head, Prev> extends true ? Head : never, ...CheckChain<Tail, false, OutOf<Head>>]
+  ? [
+      Done extends []
+        ? Head
+        : Accepts<Head, Prev> extends true
+          ? Head
+          : StepMismatch<
+              `chain step ${[...Done, Head]['length']}: ${MismatchProblem<Head, Prev, `step ${Done['length']}'s result`>}`,
+              Prev,
+              InOf<Head>
+            >,
+      ...CheckChain<Tail, [...Done, Head], OutOf<Head>>,
+    ]
   : [];
 
 type Last<T extends readonly unknown[]> = T extends readonly [...unknown[], infer L] ? L : never;

@@ -3,10 +3,11 @@ import type { SignatureJson } from '../spec/task-message.js';
 import { applierOf } from './applier-of.js';
 import type { ApplyOptions } from './apply-options.js';
 import type { CanvasApplier } from './canvas-applier.js';
-import type { Accepts, AnyNode, CanvasNode, OutOf } from './canvas-node.js';
+import type { Accepts, AnyNode, CanvasNode, InOf, OutOf } from './canvas-node.js';
 import type { GroupIn, OutsOf } from './group.js';
 import { Group } from './group.js';
 import { sendNode } from './send-node.js';
+import type { MismatchProblem, StepMismatch } from './step-mismatch.js';
 
 /** A group whose tuple of results goes to one body task, once, when every member has finished. */
 export class Chord<In extends unknown[], Out> implements CanvasNode<In, Out> {
@@ -54,7 +55,10 @@ export class Chord<In extends unknown[], Out> implements CanvasNode<In, Out> {
  */
 export function chord<const Header extends readonly AnyNode[], Body extends AnyNode>(
   header: Header,
-  body: Body & (Accepts<Body, OutsOf<Header>> extends true ? unknown : never),
+  body: Body &
+    (Accepts<Body, OutsOf<Header>> extends true
+      ? unknown
+      : StepMismatch<`chord body: ${MismatchProblem<Body, OutsOf<Header>, "the header's results">}`, OutsOf<Header>, InOf<Body>>),
 ): Chord<GroupIn<Header>, OutOf<Body>> {
   return new Chord(applierOf([...header, body]), header, body);
 }

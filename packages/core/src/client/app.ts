@@ -62,6 +62,14 @@ export interface AppConfig {
   defaultQueue?: string;
   /** How long results are kept. Default 1 day (Celery's `result_expires`). */
   resultExpiresMs?: number;
+  /**
+   * Store the task's name, arguments (args and kwargs), worker, retries and queue in its result record
+   * (Celery's `result_extended`), for dashboards and `AsyncResult.meta()` readers that look tasks up by
+   * what they were called with. Default false, as in Celery: arguments often hold personal data (e-mail
+   * addresses, tokens) that would otherwise sit in the result backend for `resultExpiresMs`; monitors
+   * still see arguments in task events (`-E`), which are not stored.
+   */
+  resultExtended?: boolean;
   /** A pino logger. Default: pino to stderr at `TQ_LOG_LEVEL` (default `info`). */
   logger?: Logger;
   /**
@@ -133,6 +141,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly logger: Logger;
   readonly defaultQueue: string;
   readonly resultExpiresMs: number;
+  /** See `AppConfig.resultExtended`. */
+  readonly resultExtended: boolean;
   /** See `AppConfig.publishTimeoutMs`. */
   readonly publishTimeoutMs: number;
   /** Signs what this app sends and checks what its workers receive (`AppConfig.signing`); undefined when off. */
@@ -185,6 +195,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.logger = config.logger ?? defaultLogger();
     this.defaultQueue = config.defaultQueue ?? 'celery';
     this.resultExpiresMs = config.resultExpiresMs ?? 86_400_000;
+    this.resultExtended = config.resultExtended ?? false;
     this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
     this.signer = config.signing ? new MessageSigner(config.signing) : undefined;
     const planes = { broker: () => this.broker(), clock: this.clock, logger: this.logger };

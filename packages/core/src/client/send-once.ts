@@ -10,6 +10,8 @@ export interface SendOnceHost {
   readonly logger: Logger;
   /** How long the claim lasts: as long as the record a worker would store. */
   readonly resultExpiresMs: number;
+  /** Whether the claim's record names the task (`AppConfig.resultExtended`). */
+  readonly resultExtended: boolean;
   maybeResultBackend(): Promise<RuntimeBackend | undefined>;
 }
 
@@ -36,7 +38,7 @@ export async function sendOnce(host: SendOnceHost, signature: SignatureJson, sen
       `applyAsync({ deduplicate: true }) needs a result backend that claims task ids atomically, and ${which}. Use redis:// (or memory:// in one process) as the result backend; the broker can stay what it is.`,
     );
   }
-  const pending = createResultMeta({ taskId, status: 'PENDING', result: null, name: signature.task });
+  const pending = createResultMeta({ taskId, status: 'PENDING', result: null, extended: host.resultExtended, name: signature.task });
   if (!(await backend.claim(taskId, pending, { ttlMs: host.resultExpiresMs }))) {
     host.logger.debug({ taskId, task: signature.task }, 'task id already pending, running or done; not sent again (deduplicate)');
     return taskId;

@@ -14,6 +14,12 @@ export interface ResultMetaInput {
   groupId?: string | null;
   /** The task's `parent_id` header; omitted from the record when absent. */
   parentId?: string | null;
+  /**
+   * Write the extended fields below (Celery's `result_extended`). Default false: without it the record
+   * has none of them, as Celery writes it by default, so arguments (e-mail addresses, tokens) never
+   * reach the result backend unless the app asked (`AppConfig.resultExtended`).
+   */
+  extended?: boolean;
   name?: string | null;
   args?: unknown[] | null;
   kwargs?: Record<string, unknown> | null;
@@ -25,8 +31,8 @@ export interface ResultMetaInput {
 }
 
 /**
- * A task record in Celery's field order (spec §6.2), extended fields included (`null` when
- * unknown, as Celery's `result_extended` writes them). `date_done` is set for ready states only,
+ * A task record in Celery's field order (spec §6.2), with the extended fields when `extended` is set
+ * (`null` when unknown, as Celery's `result_extended` writes them). `date_done` is set for ready states only,
  * as naive UTC like Celery 5.2–5.4 (`2026-11-21T10:46:02.315322`), which every 5.x reader parses.
  */
 export function createResultMeta(input: ResultMetaInput): ResultMeta {
@@ -39,12 +45,16 @@ export function createResultMeta(input: ResultMetaInput): ResultMeta {
     date_done: READY_STATES.has(input.status) ? formatPythonDate(new Date(), { aware: false }) : null,
     ...(input.groupId ? { group_id: input.groupId } : {}),
     ...(input.parentId ? { parent_id: input.parentId } : {}),
-    name: input.name ?? null,
-    args: input.args ?? null,
-    kwargs: input.kwargs ?? null,
-    worker: input.worker ?? null,
-    retries: input.retries ?? null,
-    queue: input.queue ?? null,
+    ...(input.extended
+      ? {
+          name: input.name ?? null,
+          args: input.args ?? null,
+          kwargs: input.kwargs ?? null,
+          worker: input.worker ?? null,
+          retries: input.retries ?? null,
+          queue: input.queue ?? null,
+        }
+      : {}),
     task_id: input.taskId,
   };
 }

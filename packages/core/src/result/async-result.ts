@@ -1,7 +1,7 @@
 import { ResultTimeoutError } from '../errors/result-timeout-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { deserializeError } from '../protocol/index.js';
-import { READY_STATES, type ResultMeta, type TaskState } from '../spec/result-backend.js';
+import { EXCEPTION_STATES, READY_STATES, type ResultMeta, type TaskState } from '../spec/result-backend.js';
 import type { ResultSource } from './result-source.js';
 import { waitForMeta } from './wait-for-meta.js';
 
@@ -44,6 +44,18 @@ export class AsyncResult<R> {
     return (await this.source.resultBackend()).get(this.id);
   }
 
+  /**
+   * What the task stored last, as Celery's `AsyncResult.info`: the return value once SUCCESS; the
+   * error, returned and not thrown, in FAILURE, REVOKED and RETRY; the meta a task passed to
+   * `currentTask().progress()` in its custom state; `{ pid, hostname }` in STARTED; undefined while
+   * PENDING. Reads once, never waits (`get()` waits).
+   */
+  async info(): Promise<unknown> {
+    const meta = await this.meta();
+    if (!meta) return undefined;
+    return EXCEPTION_STATES.has(meta.status) ? errorOf(meta) : meta.result;
+  }
+
   /** True once SUCCESS, FAILURE or REVOKED. */
   async ready(): Promise<boolean> {
     return READY_STATES.has(await this.state());
@@ -63,9 +75,14 @@ export class AsyncResult<R> {
 /** The value of a ready record, or the error it carries. */
 export function unwrap<R>(meta: ResultMeta): R {
   if (meta.status === 'SUCCESS') return meta.result as R;
+  throw errorOf(meta);
+}
+
+/** The error a FAILURE, REVOKED or RETRY record carries. */
+function errorOf(meta: ResultMeta): Error {
   if (meta.status === 'REVOKED') {
     const reason = (meta.result as { exc_message?: unknown[] } | null)?.exc_message?.[0];
-    throw new TaskRevokedError(typeof reason === 'string' ? reason : 'revoked');
+    return new TaskRevokedError(typeof reason === 'string' ? reason : 'revoked');
   }
-  throw deserializeError(meta.task_id, meta.result, meta.traceback);
+  return deserializeError(meta.task_id, meta.result, meta.traceback);
 }

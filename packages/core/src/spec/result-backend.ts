@@ -45,7 +45,7 @@ export interface ResultMeta {
   task_id: string;
   group_id?: string;
   parent_id?: string;
-  /** Extended fields (Celery `result_extended`), written by tq always. */
+  /** Extended fields (Celery `result_extended`): written only when the app sets `resultExtended`. */
   name?: string | null;
   args?: unknown[] | null;
   kwargs?: Record<string, unknown> | null;

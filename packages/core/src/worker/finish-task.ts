@@ -30,6 +30,7 @@ export function storeState(
     children,
     groupId: h.group ?? undefined,
     parentId: h.parent_id ?? undefined,
+    extended: rt.host.resultExtended,
     name: h.task,
     args,
     kwargs,

@@ -196,11 +196,11 @@ async function run(
     if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
     const context = new AttemptContext(rt, message, attempt, delivery.queue);
     const [hard, soft] = h.timelimit ?? NO_LIMITS;
-    // The message's own limits win, then this worker's (`time_limit` command), then the task's.
+    // The message's own limits win, then this worker's (`time_limit` command), then the task's, then the worker's default.
     const set = rt.timeLimits.get(h.task);
     const limits = {
-      hardMs: hard !== null ? hard * 1000 : set ? set.hardMs : (task?.options.timeLimitMs ?? null),
-      softMs: soft !== null ? soft * 1000 : set ? set.softMs : (task?.options.softTimeLimitMs ?? null),
+      hardMs: hard !== null ? hard * 1000 : set ? set.hardMs : (task?.options.timeLimitMs ?? rt.defaultTimeLimits.hardMs),
+      softMs: soft !== null ? soft * 1000 : set ? set.softMs : (task?.options.softTimeLimitMs ?? rt.defaultTimeLimits.softMs),
     };
     outcome =
       lease && task
@@ -438,6 +438,7 @@ async function rejectUndecodable(rt: WorkerRuntime, delivery: Delivery): Promise
       status: 'FAILURE',
       result,
       traceback,
+      extended: rt.host.resultExtended,
       name: error.taskName ?? null,
       worker: rt.hostname,
       queue: delivery.queue,

@@ -22,6 +22,8 @@ export interface WorkerHost extends SignaturePublisher, TaskRegistry {
   readonly defaultQueue: string;
   /** How long stored results live. */
   readonly resultExpiresMs: number;
+  /** Whether stored records carry the task's name, arguments, worker, retries and queue (`AppConfig.resultExtended`). */
+  readonly resultExtended: boolean;
   /** The app's logical clock, shared by remote control and events. */
   readonly clock: LogicalClock;
   /** Where the broker and backend are, passwords masked (for `inspect stats` and `conf`). */

@@ -69,6 +69,14 @@ export interface WorkerOptions {
    * are commonly 3–10).
    */
   maxDeliveries?: number;
+  /**
+   * Hard time limit, in ms, of tasks that set none themselves (Celery's `--time-limit`): the attempt fails
+   * with `TimeLimitExceededError` (a pooled task's thread or process is replaced). A task's own `timeLimitMs`,
+   * the message's and the `time_limit` control command win. Default: none, as in Celery.
+   */
+  timeLimitMs?: number;
+  /** Soft time limit, in ms, of tasks that set none (Celery's `--soft-time-limit`): their signal fires. Default: none. */
+  softTimeLimitMs?: number;
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
   /**

@@ -42,6 +42,8 @@ export interface WorkerRuntime {
   readonly totals: Map<string, number>;
   readonly maxPayloadBytes: number;
   readonly trackStarted: boolean;
+  /** Time limits of tasks that set none (`WorkerOptions.timeLimitMs`/`softTimeLimitMs`). */
+  readonly defaultTimeLimits: { hardMs: number | null; softMs: number | null };
   /** How long storing an outcome is retried before the message is given back; see `WorkerOptions.storeRetryMs`. */
   readonly storeRetryMs: number;
   /** Largest result stored; see `WorkerOptions.maxResultBytes`. */

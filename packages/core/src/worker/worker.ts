@@ -92,8 +92,8 @@ export class Worker {
     this.consumed = [...(options.queues?.length ? options.queues : [host.defaultQueue])];
     this.concurrency = options.concurrency ?? 10;
     this.pool = checkPoolKind('WorkerOptions', options.pool) ?? 'inline';
-    for (const name of ['poolSize', 'maxTasksPerChild', 'maxMemoryPerChildMb'] as const)
-      positiveNumber('WorkerOptions', name, options[name], 1, { integer: name !== 'maxMemoryPerChildMb' });
+    for (const name of ['poolSize', 'maxTasksPerChild', 'maxMemoryPerChildMb', 'timeLimitMs', 'softTimeLimitMs'] as const)
+      positiveNumber('WorkerOptions', name, options[name], 1, { integer: name === 'poolSize' || name === 'maxTasksPerChild' });
     this.prefetch = this.concurrency * (options.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
     this.taskEvents = options.taskEvents ?? false;
     // Past setTimeout's ceiling a timer fires at once: that would be a heartbeat storm.
@@ -157,6 +157,7 @@ export class Worker {
       totals: new Map(),
       maxPayloadBytes: this.options.maxPayloadBytes ?? travellingSize(broker.capabilities.maxMessageBytes),
       trackStarted: this.options.trackStarted ?? false,
+      defaultTimeLimits: { hardMs: this.options.timeLimitMs ?? null, softMs: this.options.softTimeLimitMs ?? null },
       storeRetryMs: this.options.storeRetryMs ?? 30_000,
       maxResultBytes: this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       maxDeliveries: this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,

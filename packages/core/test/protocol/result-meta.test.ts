@@ -17,6 +17,7 @@ describe('createResultMeta', () => {
       taskId: 'db2cf253-0c65-422c-a2e6-90737226f375',
       status: 'SUCCESS',
       result: 30,
+      extended: true,
       name: 'tasks.add',
       args: [10, 20],
       kwargs: {},
@@ -35,6 +36,7 @@ describe('createResultMeta', () => {
       groupId: 'g',
       parentId: 'a7af',
       children: [[['4105', null], null]],
+      extended: true,
     });
     expect(Object.keys(meta)).toEqual([
       'status',
@@ -55,9 +57,15 @@ describe('createResultMeta', () => {
     expect(meta.children).toEqual([[['4105', null], null]]);
   });
 
+  it('without extended: no name, args, kwargs, worker, retries or queue keys at all, as Celery writes it by default', () => {
+    const meta = createResultMeta({ taskId: 't', status: 'SUCCESS', result: 1, name: 'mail.send', args: ['ann@example.com'], kwargs: {} });
+    expect(Object.keys(meta)).toEqual(['status', 'result', 'traceback', 'children', 'date_done', 'task_id']);
+    expect(JSON.stringify(meta)).not.toContain('ann@example.com');
+  });
+
   it('REVOKED: serialized error, naive UTC date_done; unknown extended fields are null', () => {
     const { result, traceback } = serializeError(new TaskRevokedError('revoked'));
-    const meta = createResultMeta({ taskId: 't', status: 'REVOKED', result, traceback });
+    const meta = createResultMeta({ taskId: 't', status: 'REVOKED', result, traceback, extended: true });
     expect(meta).toMatchObject({
       status: 'REVOKED',
       result: { exc_type: 'TaskRevokedError', exc_message: ['revoked'], exc_module: 'celery.exceptions' },

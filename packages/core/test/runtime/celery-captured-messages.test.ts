@@ -32,11 +32,11 @@ afterEach(async () => {
   running = [];
 });
 
-/** A tq worker on Celery's default queue with the four Python tasks, and what they saw. */
+/** A tq worker on Celery's default queue with the four Python tasks, and what they saw (records as Celery's `result_extended` writes them). */
 async function pythonWorld() {
   const broker = new MemoryBroker();
   const backend = new MemoryResultBackend();
-  const app = createApp({ broker, backend });
+  const app = createApp({ broker, backend, resultExtended: true });
   const seen = { headers: new Map<string, Record<string, unknown>>(), errbacks: [] as string[], tsumInputs: [] as number[][], runs: 0 };
   app.task('tasks.add', async (x: number, y: number) => {
     seen.runs++;
