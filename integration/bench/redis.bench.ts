@@ -7,7 +7,9 @@
  * - round trip: one task at a time, send → run → result seen by the sender; p50/p99
  *
  * tq runs a second time at c=100 with task events on (`-E`), with a monitor subscribed to them as
- * Flower would be: the cost of events, against the same BullMQ figure.
+ * Flower would be: the cost of events, against the same BullMQ figure. And twice more at c=100 for
+ * tracing: with the OpenTelemetry SDK registered (every span sampled, a batch processor, a no-op
+ * exporter), and with `tracing: false`; every other tq row runs with no SDK (the API's no-ops).
  * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
  * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
  * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, fsync every second,
@@ -22,6 +24,7 @@ import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { noopTracing } from './noop-tracing.js';
 import { percentiles } from './percentiles.js';
 import { printTable } from './print-table.js';
 import { provideRedis } from './provide-redis.js';
@@ -31,11 +34,13 @@ const ROUND_TRIPS = 2000;
 const BATCH = 1000;
 const self = fileURLToPath(import.meta.url);
 
-type Library = 'tq' | 'tq-events' | 'bullmq' | 'bullmq-removeOnComplete';
+type Library = 'tq' | 'tq-events' | 'tq-traced' | 'tq-untraced' | 'bullmq' | 'bullmq-removeOnComplete';
 
 interface DrainResult {
   perSecond: number;
   rssMb: number;
+  /** The worker process's CPU time (user + system) per task, first task to last: steadier than tasks/s on a shared machine. */
+  cpuUsPerTask: number;
 }
 
 /** The benchmark (called by integration/bench/run.ts). */
@@ -73,6 +78,17 @@ export async function run(): Promise<void> {
       ratio(monitored.perSecond, drains.get('bull-100')?.perSecond ?? 0),
     ]);
     rows.push(['  events the monitor received', String(monitored.events), '-', '-']);
+    // Tracing: the rows above run with no SDK registered (the API's no-ops); these with an SDK and with tracing off.
+    const tracingCpu: string[] = [`no SDK ${drains.get('tq-100')?.cpuUsPerTask.toFixed(0)}`];
+    for (const [library, label] of [
+      ['tq-traced', 'tracing on, no-op exporter'],
+      ['tq-untraced', 'tracing: false'],
+    ] as const) {
+      const traced = await drain(url, library, 100, aof);
+      const bull = drains.get('bull-100')?.perSecond ?? 0;
+      rows.push([`drain c=100, ${label} (tasks/s)`, fmt(traced.perSecond), fmt(bull), ratio(traced.perSecond, bull)]);
+      tracingCpu.push(`${label} ${traced.cpuUsPerTask.toFixed(0)}`);
+    }
     for (const concurrency of [1, 100]) {
       const tq = drains.get(`tq-${concurrency}`) as DrainResult;
       const bull = drains.get(`bull-${concurrency}`) as DrainResult;
@@ -89,6 +105,7 @@ export async function run(): Promise<void> {
     printTable(['', 'tq', 'BullMQ', 'tq/BullMQ'], rows);
     const c100 = (drains.get('tq-100')?.perSecond ?? 0) / (drains.get('bull-100')?.perSecond ?? 1);
     console.log(`tq/bullmq drain ratio c=100: ${c100.toFixed(2)}`);
+    console.log(`tq worker CPU per task at c=100 (µs): ${tracingCpu.join(', ')}`);
   } finally {
     await aof.resume();
     await stop();
@@ -298,7 +315,7 @@ function startChild(args: string[]): { process: ChildProcess; ready: Promise<voi
   return { process: child, ready };
 }
 
-/** Child mode: `drain` prints `{ perSecond, rssMb }` once `count` tasks ran; `serve` runs until killed. */
+/** Child mode: `drain` prints `{ perSecond, rssMb, cpuUsPerTask }` once `count` tasks ran; `serve` runs until killed. */
 async function child(): Promise<void> {
   const [mode, library = 'tq', url = '', queue = '', concurrencyText = '1', countText = '0'] = process.argv.slice(2);
   const concurrency = Number(concurrencyText);
@@ -310,16 +327,22 @@ async function child(): Promise<void> {
   });
   // Timed from the first task to the last: connecting and loading code are not throughput.
   let started = 0;
+  let cpuStarted = process.cpuUsage();
   const onTask = () => {
-    if (done === 0) started = performance.now();
+    if (done === 0) {
+      started = performance.now();
+      cpuStarted = process.cpuUsage();
+    }
     if (++done === count) finish();
   };
   let close: () => Promise<void>;
   if (library.startsWith('tq')) {
+    if (library === 'tq-traced') noopTracing();
     const app = createApp({
       broker: new RedisBroker({ url }),
       backend: mode === 'serve' ? new RedisResultBackend({ url }) : undefined,
       logger: undefined,
+      tracing: library === 'tq-untraced' ? false : {},
     });
     app.task('bench.noop', async () => {
       onTask();
@@ -342,8 +365,10 @@ async function child(): Promise<void> {
   }
   await finished;
   const perSecond = (count - 1) / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuUsPerTask = (cpu.user + cpu.system) / (count - 1);
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
-  process.stdout.write(`${JSON.stringify({ perSecond, rssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ perSecond, rssMb, cpuUsPerTask })}\n`);
   await close();
   process.exit(0);
 }

@@ -52,6 +52,8 @@ export { currentTask, type TaskContext } from './task/task-context.js';
 export type { TaskOptions } from './task/task-options.js';
 export type { TaskRegistry } from './task/task-registry.js';
 export type { TaskResult, WireChecked, WireSafe, WireSafeResult } from './task/wire-safe.js';
+export { Tracing } from './tracing/tracing.js';
+export type { TracingConfig } from './tracing/tracing-config.js';
 export { Backoff } from './transport/backoff.js';
 export { checkUrlParams } from './transport/check-url-params.js';
 export { handOff } from './transport/hand-off.js';

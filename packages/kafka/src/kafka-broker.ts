@@ -79,6 +79,7 @@ const POSITIVE = {
  */
 export class KafkaBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem = 'kafka';
   /** Remote control on the topics `tq.pidbox` and `tq.pidbox.reply` (ADR 0026). */
   readonly control: ControlChannel;
   /** Events on the topic `tq.celeryev` (ADR 0026). */

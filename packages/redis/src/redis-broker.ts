@@ -72,6 +72,7 @@ export interface RedisBrokerHealth {
  */
 export class RedisBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem = 'redis';
   /** `host:port` of the server (a cluster: its seeds), for errors. */
   get address(): string {
     return this.connection.address;

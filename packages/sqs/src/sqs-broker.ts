@@ -65,6 +65,7 @@ const DEAD_LETTER_READ_SECONDS = 30;
  */
 export class SqsBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem = 'aws_sqs';
   /** Remote control: a queue per node and per mailbox (ADR 0026). */
   readonly control: ControlChannel;
   /** Events: a queue per subscriber (ADR 0026). */

@@ -51,6 +51,7 @@ const EVENT_EXCHANGE = 'celeryev';
  */
 export class AmqpBroker implements Broker, DeliveryOps {
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem = 'rabbitmq';
   /** `host:port` of RabbitMQ, for errors (none for a connection passed in). */
   get address(): string | undefined {
     return this.connection.address;

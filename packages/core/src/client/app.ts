@@ -43,6 +43,8 @@ import { maybeCurrentTask } from '../task/task-context.js';
 import type { TaskOptions } from '../task/task-options.js';
 import type { TaskRegistry } from '../task/task-registry.js';
 import type { TaskResult, WireChecked } from '../task/wire-safe.js';
+import { Tracing } from '../tracing/tracing.js';
+import type { TracingConfig } from '../tracing/tracing-config.js';
 import { maskCredentials } from '../transport/mask-credentials.js';
 import { positiveNumber } from '../transport/positive-number.js';
 import { Worker } from '../worker/worker.js';
@@ -90,6 +92,14 @@ export interface AppConfig {
    * as in Celery: one more broker message per task.
    */
   taskSentEvents?: boolean;
+  /**
+   * OpenTelemetry spans for sends (`send <queue>`) and task processing (`process <queue>`), with the
+   * trace context in the message headers; see {@link TracingConfig}. Default `{}`: on, through the
+   * globally registered SDK, so an app that registers one is traced like any natively instrumented
+   * library; while none is registered nothing is done and messages carry no trace headers.
+   * `false`: off, not even that check.
+   */
+  tracing?: TracingConfig | false;
 }
 
 /** Events an app emits in-process as it sends. */
@@ -155,6 +165,8 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   readonly events: AppEventStream;
   /** Instrumentation: start/stop/error of every broker and backend operation and task attempt. */
   readonly hooks = new RuntimeHooks();
+  /** OpenTelemetry spans of this app's sends and its workers' processing (`AppConfig.tracing`). */
+  readonly tracing: Tracing;
   /** This process's reply-to id (Celery's oid); the rpc:// backend replies to it. */
   readonly replyTo = randomUUID();
   /** The logical clock of this process's remote control and events (Celery's `app.clock`), shared with its workers. */
@@ -198,6 +210,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
     this.resultExtended = config.resultExtended ?? false;
     this.publishTimeoutMs = positiveNumber('createApp', 'publishTimeoutMs', config.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
     this.signer = config.signing ? new MessageSigner(config.signing) : undefined;
+    this.tracing = new Tracing(config.tracing);
     const planes = { broker: () => this.broker(), clock: this.clock, logger: this.logger };
     this.control = new Control(planes);
     this.events = new AppEventStream(planes);
@@ -431,7 +444,7 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
    */
   async publish(queue: string, message: TaskMessage, options: PublishOptions): Promise<void> {
     const broker = await this.broker();
-    await broker.publish(queue, message, options);
+    await this.tracing.send(broker.messagingSystem, queue, message, () => broker.publish(queue, message, options));
     if (this.sentEvents && broker.events) this.sentEvents.sent(broker.events, message, queue);
     if (this.events.listenerCount('task-sent') > 0) {
       this.events.emit('task-sent', { id: message.headers.id, name: message.headers.task, queue, eta: message.headers.eta });

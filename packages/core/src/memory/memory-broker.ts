@@ -46,6 +46,7 @@ const utf8 = new TextEncoder();
  */
 export class MemoryBroker implements Broker {
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem = 'memory';
   /** Its queues are this process's memory: pool children forward their calls to the worker's. */
   readonly inProcess = true;
   /** Remote control among the handles of this state (`capabilities.broadcast`). */

@@ -16,12 +16,14 @@ export class ForwardedBroker implements Broker {
    * them from a child fails clearly instead of talking to nobody.
    */
   readonly capabilities: BrokerCapabilities;
+  readonly messagingSystem: string | undefined;
 
   private constructor(
     own: Broker,
     private readonly link: PoolChildLink,
   ) {
     this.capabilities = { ...own.capabilities, broadcast: false, events: false };
+    this.messagingSystem = own.messagingSystem;
   }
 
   /** `broker` forwarded to the worker when this is a pool child and it is in-process; else `broker` itself. */

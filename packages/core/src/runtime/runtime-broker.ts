@@ -52,6 +52,8 @@ export class RuntimeBroker implements Broker {
   readonly events?: EventChannel;
   /** The app's signer, if it signs: the worker asks it whether a delivery may run. */
   readonly signer: MessageSigner | undefined;
+  /** The transport's `messagingSystem`, else its class name (what tracing spans carry). */
+  readonly messagingSystem: string;
   private readonly lifecycle: Lifecycle;
   private readonly heartbeat: Heartbeat;
   private readonly name: string;
@@ -66,6 +68,7 @@ export class RuntimeBroker implements Broker {
     this.capabilities = transport.capabilities;
     this.signer = context.signer;
     this.name = transport.constructor.name;
+    this.messagingSystem = transport.messagingSystem ?? this.name;
     this.logger = context.logger.child({ broker: this.name });
     this.lifecycle = new Lifecycle(`The broker (${this.name})`);
     this.heartbeat = new Heartbeat(this.logger);

@@ -196,4 +196,10 @@ export interface Broker {
    * would be a separate, empty one, so the child hands its calls to its worker instead. Default false.
    */
   readonly inProcess?: boolean;
+  /**
+   * The OpenTelemetry `messaging.system` of this broker's spans: `redis`, `rabbitmq`, `kafka`,
+   * `aws_sqs` (the semantic conventions' names where they have one). Optional: without it spans
+   * carry the transport's class name, so a third-party transport still traces.
+   */
+  readonly messagingSystem?: string;
 }

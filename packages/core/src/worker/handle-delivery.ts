@@ -213,6 +213,7 @@ async function run(
   // after this one's result is stored and acked (main-thread work the child would idle through).
   if (lease) releaseSlot();
   const runtimeMs = Date.now() - started;
+  rt.host.tracing.attemptEnded(outcome.kind, errorOf(outcome));
   if (hooked)
     attemptEvent(rt, message, delivery.queue, { phase: 'stop', outcome: outcome.kind, durationMs: runtimeMs, error: errorOf(outcome) });
   switch (outcome.kind) {

@@ -6,6 +6,7 @@ import type { RuntimeBroker } from '../runtime/runtime-broker.js';
 import type { RuntimeHooks } from '../runtime/runtime-hooks.js';
 import type { EventChannel } from '../spec/control-channel.js';
 import type { TaskRegistry } from '../task/task-registry.js';
+import type { Tracing } from '../tracing/tracing.js';
 import type { WorkerMonitor, WorkerMonitorOptions, WorkerMonitorSource } from './worker-monitor.js';
 
 /**
@@ -18,6 +19,8 @@ export interface WorkerHost extends SignaturePublisher, TaskRegistry {
   readonly logger: Logger;
   /** Instrumentation hooks; the worker emits `attempt` events on them. */
   readonly hooks: RuntimeHooks;
+  /** OpenTelemetry spans; the worker runs each delivery inside a `process` span. */
+  readonly tracing: Tracing;
   /** Queue consumed when the worker is given none. */
   readonly defaultQueue: string;
   /** How long stored results live. */

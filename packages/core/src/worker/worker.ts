@@ -366,7 +366,20 @@ export class Worker {
   private async handle(runtime: WorkerRuntime, delivery: Delivery): Promise<void> {
     this.inFlight++;
     this.loopWatch?.saw(delivery);
-    const tracked = new TrackedDelivery(delivery);
+    try {
+      await runtime.host.tracing.process(runtime.broker.messagingSystem, delivery, runtime.hostname, (span) =>
+        this.settleSurely(runtime, new TrackedDelivery(delivery, span)),
+      );
+    } finally {
+      if (--this.inFlight === 0) {
+        this.drained?.resolve();
+        this.drained = undefined;
+      }
+    }
+  }
+
+  /** Handle a delivery, and settle it if an error nobody expected left it unsettled. */
+  private async settleSurely(runtime: WorkerRuntime, tracked: TrackedDelivery): Promise<void> {
     try {
       await handleDelivery(runtime, tracked);
     } catch (error) {
@@ -378,10 +391,6 @@ export class Worker {
         );
     } finally {
       runtime.requests.delete(tracked);
-      if (--this.inFlight === 0) {
-        this.drained?.resolve();
-        this.drained = undefined;
-      }
     }
   }
 
