@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { beatCommand } from './commands/beat-command.js';
 import { controlCommand } from './commands/control-command.js';
+import { dashboardCommand } from './commands/dashboard-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { purgeCommand } from './commands/purge-command.js';
@@ -21,5 +22,6 @@ export function program(): Command {
     .addCommand(controlCommand())
     .addCommand(eventsCommand())
     .addCommand(purgeCommand())
-    .addCommand(revokeCommand());
+    .addCommand(revokeCommand())
+    .addCommand(dashboardCommand());
 }
