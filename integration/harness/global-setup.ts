@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { ensureChromium } from './browser.js';
 import { controlServer } from './control-server.js';
 import { installExitGuards } from './exit-guards.js';
 import { harnessEnv } from './harness-env.js';
@@ -53,9 +54,10 @@ async function provideBrokers(): Promise<SharedBrokers> {
   const runsDir = `${stateDir}/runs`;
   await reapStaleStates(runsDir);
   // The Python peer's virtualenv is built while the brokers start: a cold one takes a minute of pip.
-  const [python, started] = await Promise.allSettled([
+  const [python, started, chromium] = await Promise.allSettled([
     ensurePythonVenv(),
     startBrokers({ services: selectedServices(), stateFile: `${runsDir}/vitest-${process.pid}.json` }),
+    ensureChromium(),
   ]);
   if (started.status === 'rejected') throw started.reason;
   const brokers = started.value;
@@ -75,6 +77,7 @@ async function provideBrokers(): Promise<SharedBrokers> {
       .join(','),
     [harnessEnv.control]: control.url,
     [harnessEnv.python]: python.value,
+    [harnessEnv.chromium]: chromium.status === 'fulfilled' ? chromium.value : `error: ${(chromium.reason as Error).message}`,
   };
   // Test workers are forked after globalSetup returns, so they inherit these.
   Object.assign(process.env, env);

@@ -11,4 +11,9 @@ export const harnessEnv = {
   control: 'TQ_BROKERS_CONTROL_URL',
   /** The `python` of the virtualenv with the pinned Celery peer (see python-venv.ts). */
   python: 'TQ_PYTHON',
+  /**
+   * Debian's Chromium for the dashboard's browser tests (see browser.ts): its path, or why it could
+   * not be installed (`error: ...`), so only the browser tests fail on a machine without it.
+   */
+  chromium: 'TQ_CHROMIUM',
 } as const;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { cliVersion } from './cli-version.js';
 import { beatCommand } from './commands/beat-command.js';
 import { controlCommand } from './commands/control-command.js';
+import { dashboardCommand } from './commands/dashboard-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { purgeCommand } from './commands/purge-command.js';
@@ -30,5 +31,6 @@ export function program(): Command {
     .addCommand(controlCommand())
     .addCommand(eventsCommand())
     .addCommand(purgeCommand())
-    .addCommand(revokeCommand());
+    .addCommand(revokeCommand())
+    .addCommand(dashboardCommand());
 }

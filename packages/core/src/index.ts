@@ -22,13 +22,13 @@ export {
   ClusterState,
   type ClusterStateOptions,
   type EventRates,
-  type TaskEventState,
   type TaskSnapshot,
   type WorkerSnapshot,
 } from './events/cluster-state.js';
 export { CORE_VERSION } from './events/core-version.js';
 export { type EventSubscribeOptions, Events, type EventsHost } from './events/events.js';
 export { LamportClock } from './events/lamport-clock.js';
+export { mergedTaskState, type TaskEventState, taskStateOfEvent, taskStatePrecedence } from './events/task-event-states.js';
 export { topicMatches } from './events/topic-matches.js';
 export {
   WorkerEventPublisher,

@@ -7,7 +7,7 @@ import { scheduleEntryOf } from '../beat/schedule-entry-of.js';
 import type { Applied } from '../canvas/applied.js';
 import { applySignature, type SignaturePublisher } from '../canvas/apply-signature.js';
 import type { CanvasApplier } from '../canvas/canvas-applier.js';
-import type { Signature } from '../canvas/signature.js';
+import { Signature } from '../canvas/signature.js';
 import { Control } from '../control/control.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
@@ -280,6 +280,15 @@ export class App implements ResultSource, SignaturePublisher, TaskRegistry, Work
   // biome-ignore lint/suspicious/noExplicitAny: callers check arguments at run time
   getTask(name: string): Task<any, any> | undefined {
     return this.tasks.get(name);
+  }
+
+  /**
+   * A call of the task named `name` with exactly these arguments, whether or not this app defines
+   * it (Celery's `app.signature(name, args, kwargs)`): what tools that replay a recorded call (the
+   * dashboard's Retry) send. Immutable, unchecked: the worker that runs it checks the arguments.
+   */
+  signature(name: string, args: readonly unknown[] = [], kwargs: Record<string, unknown> = {}): Signature<[], unknown, true> {
+    return new Signature(this.applier, name, args, true, {}, kwargs);
   }
 
   /** Where the broker and backend are, passwords masked (for banners and logs). */

@@ -18,7 +18,8 @@ export type TqErrorCode =
   | 'TQ_BROKER_CONNECTION'
   | 'TQ_RETRY'
   | 'TQ_WORKER_SHUTDOWN'
-  | 'TQ_WORKER_LOST';
+  | 'TQ_WORKER_LOST'
+  | 'TQ_ACTION_REFUSED';
 
 const MARKER = Symbol.for('tq.error');
 

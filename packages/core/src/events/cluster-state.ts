@@ -1,4 +1,5 @@
 import type { CeleryEvent } from './celery-event.js';
+import { mergedTaskState, type TaskEventState, taskStateOfEvent } from './task-event-states.js';
 
 /** What {@link ClusterState} knows of one worker (from its worker events). */
 export interface WorkerSnapshot {
@@ -26,9 +27,6 @@ export interface WorkerSnapshot {
   /** Its process id. */
   pid: number;
 }
-
-/** Celery's task states as events show them. */
-export type TaskEventState = 'PENDING' | 'RECEIVED' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'RETRY' | 'REVOKED' | 'REJECTED';
 
 /** What {@link ClusterState} knows of one task (merged from all its events). */
 export interface TaskSnapshot {
@@ -77,20 +75,6 @@ export interface ClusterStateOptions {
   now?: () => number;
 }
 
-/** Celery's `states.PRECEDENCE`, strongest first: an event of a weaker state than the task's merges its fields only. */
-const PRECEDENCE: readonly TaskEventState[] = ['SUCCESS', 'FAILURE', 'REVOKED', 'STARTED', 'RECEIVED', 'REJECTED', 'RETRY', 'PENDING'];
-
-const STATE_OF_EVENT: Record<string, TaskEventState> = {
-  'task-sent': 'PENDING',
-  'task-received': 'RECEIVED',
-  'task-started': 'STARTED',
-  'task-succeeded': 'SUCCESS',
-  'task-failed': 'FAILURE',
-  'task-retried': 'RETRY',
-  'task-revoked': 'REVOKED',
-  'task-rejected': 'REJECTED',
-};
-
 const RATED = { 'task-received': 'received', 'task-succeeded': 'succeeded', 'task-failed': 'failed', 'task-retried': 'retried' } as const;
 
 /**
@@ -126,7 +110,7 @@ export class ClusterState {
   apply(event: CeleryEvent): void {
     const receivedAt = typeof event.local_received === 'number' ? event.local_received : this.now() / 1000;
     if (event.type.startsWith('worker-')) this.applyWorker(event, receivedAt);
-    else if (event.type in STATE_OF_EVENT && typeof event.uuid === 'string') this.applyTask(event, event.uuid, receivedAt);
+    else if (event.type in taskStateOfEvent && typeof event.uuid === 'string') this.applyTask(event, event.uuid, receivedAt);
   }
 
   /** Every worker heard of (alive or not), by node name. */
@@ -229,11 +213,7 @@ export class ClusterState {
       this.taskStates.set(uuid, task);
       this.forgetOldTasks();
     }
-    const state = STATE_OF_EVENT[event.type] as TaskEventState;
-    // Celery's rule: events arrive out of order (batches, clients), so one that logically happened
-    // before the current state merges its fields only; a retry starts over either way.
-    const happenedBefore = PRECEDENCE.indexOf(state) > PRECEDENCE.indexOf(task.state);
-    if (state === 'RETRY' || task.state === 'RETRY' || !happenedBefore) task.state = state;
+    task.state = mergedTaskState(task.state, taskStateOfEvent[event.type] as TaskEventState);
     task.updated = Math.max(task.updated, event.timestamp);
     if (event.type !== 'task-sent') task.hostname = event.hostname;
     if (event.type === 'task-received') task.received = event.timestamp;

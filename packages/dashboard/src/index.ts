@@ -1,0 +1,11 @@
+export { ActionRefusedError } from './actions/action-refused-error.js';
+export type { Actor } from './actions/task-actions.js';
+export type { AuditEntry } from './audit/audit-log.js';
+export { Dashboard } from './dashboard.js';
+export { type DashboardHandler, dashboardHandler } from './dashboard-handler.js';
+export type { DashboardOptions } from './dashboard-options.js';
+export type { Throughput } from './history/task-history.js';
+export type { TaskPage, TaskQuery } from './history/task-query.js';
+export type { TaskRecord } from './history/task-record.js';
+export { basicAuth } from './server/basic-auth.js';
+export type { DashboardAuth } from './server/dashboard-auth.js';
