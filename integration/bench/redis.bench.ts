@@ -7,7 +7,8 @@
  * - round trip: one task at a time, send → run → result seen by the sender; p50/p99
  *
  * tq runs a second time at c=100 with task events on (`-E`), with a monitor subscribed to them as
- * Flower would be: the cost of events, against the same BullMQ figure.
+ * Flower would be: the cost of events, against the same BullMQ figure. A third time with metrics on
+ * (`TqMetrics`, scraped every second): its overhead against the plain c=100 drain.
  * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
  * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
  * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, fsync every second,
@@ -19,6 +20,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
+import { TqMetrics } from '@tq/metrics';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -31,7 +33,7 @@ const ROUND_TRIPS = 2000;
 const BATCH = 1000;
 const self = fileURLToPath(import.meta.url);
 
-type Library = 'tq' | 'tq-events' | 'bullmq' | 'bullmq-removeOnComplete';
+type Library = 'tq' | 'tq-events' | 'tq-metrics' | 'bullmq' | 'bullmq-removeOnComplete';
 
 interface DrainResult {
   perSecond: number;
@@ -73,6 +75,16 @@ export async function run(): Promise<void> {
       ratio(monitored.perSecond, drains.get('bull-100')?.perSecond ?? 0),
     ]);
     rows.push(['  events the monitor received', String(monitored.events), '-', '-']);
+    // Metrics on (TqMetrics on the runtime hooks), scraped every second: the cost against the same drain off.
+    const metered = await drain(url, 'tq-metrics', 100, aof);
+    const off = drains.get('tq-100')?.perSecond ?? 0;
+    rows.push([
+      'drain c=100, metrics on + scraped every 1 s (tasks/s)',
+      fmt(metered.perSecond),
+      fmt(drains.get('bull-100')?.perSecond ?? 0),
+      ratio(metered.perSecond, drains.get('bull-100')?.perSecond ?? 0),
+    ]);
+    rows.push(['  metrics overhead vs drain c=100 off', `${(100 * (1 - metered.perSecond / off)).toFixed(1)} %`, '-', '-']);
     for (const concurrency of [1, 100]) {
       const tq = drains.get(`tq-${concurrency}`) as DrainResult;
       const bull = drains.get(`bull-${concurrency}`) as DrainResult;
@@ -326,8 +338,13 @@ async function child(): Promise<void> {
       return null;
     });
     const worker = app.worker({ queues: [queue], concurrency, taskEvents: library === 'tq-events' });
+    const metrics = library === 'tq-metrics' ? new TqMetrics(app, { worker }) : undefined;
+    await metrics?.start();
+    const scrapes = metrics && setInterval(() => void metrics.metrics(), 1000);
     await worker.start();
     close = async () => {
+      clearInterval(scrapes);
+      metrics?.close();
       await worker.close();
       await app.close();
     };

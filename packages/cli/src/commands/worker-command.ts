@@ -2,7 +2,8 @@ import type { PoolKind } from '@tq/core';
 import { Command, Option } from 'commander';
 import { banner } from '../banner.js';
 import { loadApp } from '../load-app.js';
-import { commaList, positiveInt } from '../options.js';
+import { ObservabilityServers } from '../observability-servers.js';
+import { commaList, logLevel, positiveInt } from '../options.js';
 import { startWithRetry } from '../start-with-retry.js';
 
 /**
@@ -31,6 +32,10 @@ export function workerCommand(): Command {
     .option('--max-memory-per-child <MB>', 'replace a pool child whose memory is above this after a task (default: never)', positiveInt)
     .option('--shutdown-timeout <ms>', 'warm shutdown: how long running tasks may finish', positiveInt, 30_000)
     .option('-B, --beat', "also send the app's periodic tasks (safe in every replica: each tick is sent once)")
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics', positiveInt)
+    .option('--health-port <port>', 'serve /health/live and /health/ready (Kubernetes probes) on this port', positiveInt)
+    .option('--stall-after <ms>', 'not live once consuming stalled this long (see --health-port)', positiveInt, 60_000)
+    .option('-l, --loglevel <level>', 'DEBUG, INFO, WARNING, ERROR or CRITICAL (default: TQ_LOG_LEVEL, else INFO)', logLevel)
     .action(
       async (options: {
         app: string;
@@ -44,8 +49,16 @@ export function workerCommand(): Command {
         maxMemoryPerChild?: number;
         shutdownTimeout: number;
         beat?: boolean;
+        metricsPort?: number;
+        healthPort?: number;
+        stallAfter: number;
+        loglevel?: string;
       }) => {
+        // Before the app module runs: the default logger reads it when the app is created.
+        if (options.loglevel) process.env.TQ_LOG_LEVEL = options.loglevel;
         const app = await loadApp(options.app);
+        // An app with a logger of its own follows the flag too.
+        if (options.loglevel) app.logger.level = options.loglevel;
         const worker = app.worker({
           queues: options.queues,
           hostname: options.hostname,
@@ -56,7 +69,10 @@ export function workerCommand(): Command {
           maxTasksPerChild: options.maxTasksPerChild,
           maxMemoryPerChildMb: options.maxMemoryPerChild,
           shutdownTimeoutMs: options.shutdownTimeout,
+          stallAfterMs: options.stallAfter,
         });
+        const endpoints = new ObservabilityServers(app, worker, options);
+        await endpoints.listen();
         const beat = options.beat ? app.beat() : undefined;
         process.stderr.write(banner(app, worker));
         let stopping = false;
@@ -70,6 +86,7 @@ export function workerCommand(): Command {
           process.stderr.write(`${signal}: ${what}\n`);
           await beat?.close();
           await worker.close();
+          await endpoints.close();
           await app.close();
           process.stderr.write('worker stopped\n');
           process.exit(0);
@@ -82,8 +99,15 @@ export function workerCommand(): Command {
         });
         const say = (line: string) => process.stderr.write(line);
         if (!(await startWithRetry(worker, app.describe().broker, say, () => stopping))) return;
+        await endpoints.startMetrics();
         if (beat && !(await startWithRetry(beat, app.describe().backend, say, () => stopping))) return;
-        process.stderr.write(`ready: consuming ${worker.queues.join(', ')}${beat ? ', sending periodic tasks' : ''}\n`);
+        const served = [
+          options.metricsPort ? `metrics on :${options.metricsPort}/metrics` : '',
+          options.healthPort ? `health on :${options.healthPort}/health/live|ready` : '',
+        ].filter(Boolean);
+        process.stderr.write(
+          `ready: consuming ${worker.queues.join(', ')}${beat ? ', sending periodic tasks' : ''}${served.length ? `; ${served.join(', ')}` : ''}\n`,
+        );
       },
     );
 }
