@@ -7,9 +7,10 @@
  * - round trip: one task at a time, send → run → result seen by the sender; p50/p99
  *
  * tq runs a second time at c=100 with task events on (`-E`), with a monitor subscribed to them as
- * Flower would be: the cost of events, against the same BullMQ figure. And twice more at c=100 for
- * tracing: with the OpenTelemetry SDK registered (every span sampled, a batch processor, a no-op
- * exporter), and with `tracing: false`; every other tq row runs with no SDK (the API's no-ops).
+ * Flower would be: the cost of events, against the same BullMQ figure. And four more times at c=100
+ * for observability: with metrics on (`TqMetrics`, scraped every second), with the OpenTelemetry SDK
+ * registered (every span sampled, a batch processor, a no-op exporter), with both, and with
+ * `tracing: false`; every other tq row runs with no SDK (the API's no-ops) and no metrics.
  * BullMQ runs twice at c=100: with its defaults (completed jobs kept, as most apps run it) and with
  * `removeOnComplete: true` (its fastest mode). The last line is the ratio against the defaults.
  * Redis comes from REDIS_URL, else the integration harness starts one (AOF on, fsync every second,
@@ -21,6 +22,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp, createTaskMessage, type OutgoingMessage } from '@tq/core';
+import { TqMetrics } from '@tq/metrics';
 import { RedisBroker, RedisResultBackend } from '@tq/redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -34,7 +36,7 @@ const ROUND_TRIPS = 2000;
 const BATCH = 1000;
 const self = fileURLToPath(import.meta.url);
 
-type Library = 'tq' | 'tq-events' | 'tq-traced' | 'tq-untraced' | 'bullmq' | 'bullmq-removeOnComplete';
+type Library = 'tq' | 'tq-events' | 'tq-metrics' | 'tq-traced' | 'tq-observed' | 'tq-untraced' | 'bullmq' | 'bullmq-removeOnComplete';
 
 interface DrainResult {
   perSecond: number;
@@ -78,16 +80,20 @@ export async function run(): Promise<void> {
       ratio(monitored.perSecond, drains.get('bull-100')?.perSecond ?? 0),
     ]);
     rows.push(['  events the monitor received', String(monitored.events), '-', '-']);
-    // Tracing: the rows above run with no SDK registered (the API's no-ops); these with an SDK and with tracing off.
-    const tracingCpu: string[] = [`no SDK ${drains.get('tq-100')?.cpuUsPerTask.toFixed(0)}`];
+    // Observability: the rows above run with no SDK registered (the API's no-ops) and no metrics.
+    const observedCpu: string[] = [`plain ${drains.get('tq-100')?.cpuUsPerTask.toFixed(0)}`];
+    const plain = drains.get('tq-100')?.perSecond ?? 0;
     for (const [library, label] of [
+      ['tq-metrics', 'metrics on + scraped every 1 s'],
       ['tq-traced', 'tracing on, no-op exporter'],
+      ['tq-observed', 'metrics and tracing on'],
       ['tq-untraced', 'tracing: false'],
     ] as const) {
-      const traced = await drain(url, library, 100, aof);
+      const observed = await drain(url, library, 100, aof);
       const bull = drains.get('bull-100')?.perSecond ?? 0;
-      rows.push([`drain c=100, ${label} (tasks/s)`, fmt(traced.perSecond), fmt(bull), ratio(traced.perSecond, bull)]);
-      tracingCpu.push(`${label} ${traced.cpuUsPerTask.toFixed(0)}`);
+      rows.push([`drain c=100, ${label} (tasks/s)`, fmt(observed.perSecond), fmt(bull), ratio(observed.perSecond, bull)]);
+      rows.push([`  cost vs drain c=100 plain`, `${(100 * (1 - observed.perSecond / plain)).toFixed(1)} %`, '-', '-']);
+      observedCpu.push(`${label} ${observed.cpuUsPerTask.toFixed(0)}`);
     }
     for (const concurrency of [1, 100]) {
       const tq = drains.get(`tq-${concurrency}`) as DrainResult;
@@ -105,7 +111,7 @@ export async function run(): Promise<void> {
     printTable(['', 'tq', 'BullMQ', 'tq/BullMQ'], rows);
     const c100 = (drains.get('tq-100')?.perSecond ?? 0) / (drains.get('bull-100')?.perSecond ?? 1);
     console.log(`tq/bullmq drain ratio c=100: ${c100.toFixed(2)}`);
-    console.log(`tq worker CPU per task at c=100 (µs): ${tracingCpu.join(', ')}`);
+    console.log(`tq worker CPU per task at c=100 (µs): ${observedCpu.join(', ')}`);
   } finally {
     await aof.resume();
     await stop();
@@ -337,7 +343,7 @@ async function child(): Promise<void> {
   };
   let close: () => Promise<void>;
   if (library.startsWith('tq')) {
-    if (library === 'tq-traced') noopTracing();
+    if (library === 'tq-traced' || library === 'tq-observed') noopTracing();
     const app = createApp({
       broker: new RedisBroker({ url }),
       backend: mode === 'serve' ? new RedisResultBackend({ url }) : undefined,
@@ -349,8 +355,13 @@ async function child(): Promise<void> {
       return null;
     });
     const worker = app.worker({ queues: [queue], concurrency, taskEvents: library === 'tq-events' });
+    const metrics = library === 'tq-metrics' || library === 'tq-observed' ? new TqMetrics(app, { worker }) : undefined;
+    await metrics?.start();
+    const scrapes = metrics && setInterval(() => void metrics.metrics(), 1000);
     await worker.start();
     close = async () => {
+      clearInterval(scrapes);
+      metrics?.close();
       await worker.close();
       await app.close();
     };

@@ -11,6 +11,13 @@ export interface TcpProxy {
   cut(): void;
   /** Accept and forward connections again. */
   restore(): void;
+  /**
+   * Stop forwarding bytes without closing anything: connections stay open and silent (a hung
+   * link or a stalled peer, which clients notice only by their own timeouts) until `thaw()`.
+   */
+  freeze(): void;
+  /** Forward again what froze, and everything after it. */
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -23,13 +30,25 @@ export interface TcpProxy {
 export async function tcpProxy(target: string): Promise<TcpProxy> {
   const [targetHost = '127.0.0.1', targetPort] = splitHostPort(target);
   const open = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   let cut = false;
+  let frozen = false;
+  const hold = ([client, upstream]: [Socket, Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   const server: Server = createServer((client) => {
     if (cut) {
       client.resetAndDestroy();
       return;
     }
-    spliceSockets(client, connect(targetPort, targetHost), open);
+    const pair: [Socket, Socket] = [client, connect(targetPort, targetHost)];
+    spliceSockets(pair[0], pair[1], open);
+    pairs.add(pair);
+    client.once('close', () => pairs.delete(pair));
+    if (frozen) hold(pair);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -44,6 +63,14 @@ export async function tcpProxy(target: string): Promise<TcpProxy> {
     },
     restore() {
       cut = false;
+    },
+    freeze() {
+      frozen = true;
+      for (const pair of pairs) hold(pair);
+    },
+    thaw() {
+      frozen = false;
+      for (const [client, upstream] of pairs) client.pipe(upstream).pipe(client);
     },
     close() {
       cut = true;

@@ -26,3 +26,23 @@ export function commaList(value: string): string[] {
 export function positiveIntOrInfinity(value: string): number {
   return /^inf(inity)?$/i.test(value.trim()) ? Number.POSITIVE_INFINITY : positiveInt(value);
 }
+
+/** pino's level for each `--loglevel` (Celery's names, pino's too), lower-cased. */
+const LOG_LEVELS: Record<string, string> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  warn: 'warn',
+  error: 'error',
+  critical: 'fatal',
+  fatal: 'fatal',
+  silent: 'silent',
+};
+
+/** Commander parser of a log level: Celery's (`DEBUG`, `INFO`, `WARNING`, `ERROR`, `CRITICAL`) or pino's, any case. */
+export function logLevel(value: string): string {
+  const level = LOG_LEVELS[value.toLowerCase()];
+  if (!level) throw new InvalidArgumentError(`expected one of ${Object.keys(LOG_LEVELS).join(', ')}`);
+  return level;
+}

@@ -7,6 +7,8 @@
  * Set `TQ_STRESS=N` to run every suite N times at once (flake hunting).
  */
 
+export { type MetricsConformanceConfig, metricsConformance } from './metrics/metrics-conformance.js';
+export { type PrometheusSample, parsePrometheusText, sampleValue } from './metrics/prometheus-text.js';
 export { restartConformance, type TransportRestartConfig } from './restart-conformance.js';
 export { captureLogger, type LogLine } from './support/capture-logger.js';
 export { transportConformance } from './transport-conformance.js';

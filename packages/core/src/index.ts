@@ -42,13 +42,21 @@ export { GroupResult } from './result/group-result.js';
 export { defaultLogger } from './runtime/default-logger.js';
 export { RuntimeBackend } from './runtime/runtime-backend.js';
 export { RuntimeBroker, type RuntimeContext } from './runtime/runtime-broker.js';
-export { type AttemptEvent, type OperationEvent, type RuntimeHookEvents, RuntimeHooks } from './runtime/runtime-hooks.js';
+export {
+  type AttemptEvent,
+  type OperationEvent,
+  type RuntimeHookEvents,
+  RuntimeHooks,
+  type SentEvent,
+  type TaskOutcomeEvent,
+} from './runtime/runtime-hooks.js';
 export type { SigningConfig, SigningKey } from './signing/signing-config.js';
 export * from './spec/index.js';
 export type { PoolKind } from './task/pool-kind.js';
 export type { ErrorClass, RetryPolicy } from './task/retry-policy.js';
 export { Task, type TaskFunction } from './task/task.js';
 export { currentTask, type TaskContext } from './task/task-context.js';
+export { taskLogFields } from './task/task-log-fields.js';
 export type { TaskOptions } from './task/task-options.js';
 export type { TaskRegistry } from './task/task-registry.js';
 export type { TaskResult, WireChecked, WireSafe, WireSafeResult } from './task/wire-safe.js';
@@ -65,6 +73,7 @@ export { scheduleEntryChanges } from './transport/schedule-entry-changes.js';
 export { type TlsAdvice, tlsFailure } from './transport/tls-failure.js';
 export { Worker } from './worker/worker.js';
 export type { TaskEvent, WorkerEvents } from './worker/worker-events.js';
+export type { WorkerHealth } from './worker/worker-health.js';
 export type { WorkerHost } from './worker/worker-host.js';
 export type { WorkerMonitor, WorkerMonitorOptions, WorkerMonitorSource } from './worker/worker-monitor.js';
 export type { WorkerOptions } from './worker/worker-options.js';

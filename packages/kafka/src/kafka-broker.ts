@@ -13,6 +13,7 @@ import {
   type OutgoingMessage,
   type PublishOptions,
   positiveNumber,
+  type QueueDepth,
   type Subscription,
   type TaskMessage,
   TqError,
@@ -198,6 +199,17 @@ export class KafkaBroker implements Broker {
     return (await this.census(queue)).total;
   }
 
+  /** Ready: the queue topic's waiting records; delayed: its delay topics'; dead letters: the dead topic's records. */
+  async depth(queue: string): Promise<QueueDepth> {
+    await this.drainSends(); // count this process's own dead-letter writes
+    const [census, dead] = await Promise.all([this.census(queue), this.topics(queue).then((topics) => this.client.bounds(topics.dead))]);
+    return {
+      ready: census.ready,
+      delayed: census.total - census.ready,
+      deadLetters: dead.reduce((sum, { low, high }) => sum + Math.max(0, high - low), 0),
+    };
+  }
+
   /**
    * Deletes every record of the queue topic and its delay topics (Kafka DeleteRecords up to the
    * high watermarks) and drops what this process fetched but had not started. Other processes'
@@ -242,16 +254,18 @@ export class KafkaBroker implements Broker {
 
   private async census(
     queue: string,
-  ): Promise<{ total: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
+  ): Promise<{ total: number; ready: number; bounds: { topic: string; highs: { partition: number; high: number }[] }[] }> {
     const topics = await this.topics(queue);
     const client = this.client;
     const groupId = `${this.config.groupPrefix}${queue}`;
     const local = new Map(this.localParts(queue).map((p) => [`${p.window.topic}/${p.window.partition}`, p]));
     let total = 0;
+    let ready = 0;
     const bounds = await Promise.all(
       [topics.main, ...topics.delays.map((d) => d.topic)].map(async (topic) => {
         const [partitions, committed] = await Promise.all([client.bounds(topic), client.committed(groupId, topic)]);
         const committedBy = new Map(committed.map((c) => [c.partition, c.offset]));
+        const before = total;
         for (const { partition, low, high } of partitions) {
           const part = local.get(`${topic}/${partition}`);
           if (part) {
@@ -264,10 +278,11 @@ export class KafkaBroker implements Broker {
             total += Math.max(0, high - Math.max(offset, low));
           }
         }
+        if (topic === topics.main) ready = total - before;
         return { topic, highs: partitions.map((p) => ({ partition: p.partition, high: p.high })) };
       }),
     );
-    return { total, bounds };
+    return { total, ready, bounds };
   }
 
   private localParts(queue: string) {

@@ -12,6 +12,7 @@ import {
   type OutgoingMessage,
   type PublishOptions,
   positiveNumber,
+  type QueueDepth,
   type Subscription,
   type TaskMessage,
   toEnvelope,
@@ -204,6 +205,22 @@ export class RedisBroker implements Broker {
   async size(queue: string): Promise<number> {
     const keys = this.keys.queue(queue);
     return Number(await scripts.size.run(this.connection.command, [...keys.ready, keys.delayed], []));
+  }
+
+  /** Ready (every priority list), delayed (the sorted set) and dead letters (the dead list), in one round trip. */
+  async depth(queue: string): Promise<QueueDepth> {
+    const keys = this.keys.queue(queue);
+    const pipeline = this.connection.command.pipeline();
+    for (const key of keys.ready) pipeline.llen(key);
+    pipeline.zcard(keys.delayed).llen(keys.dead);
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = replies.map(([error, count]) => {
+      if (error) throw error;
+      return Number(count);
+    });
+    const dead = counts.pop() ?? 0;
+    const delayed = counts.pop() ?? 0;
+    return { ready: counts.reduce((sum, n) => sum + n, 0), delayed, deadLetters: dead };
   }
 
   /**

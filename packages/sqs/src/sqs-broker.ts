@@ -21,6 +21,7 @@ import {
   type Logger,
   type OutgoingMessage,
   type PublishOptions,
+  type QueueDepth,
   type Subscription,
   type TaskMessage,
 } from '@tq/core';
@@ -271,6 +272,18 @@ export class SqsBroker implements Broker {
     return url ? this.waiting(url, info) : 0;
   }
 
+  /** `size` split into ready and delayed, plus the dead-letter queue's messages (approximate on AWS, exact on ElasticMQ). */
+  async depth(queue: string): Promise<QueueDepth> {
+    const info = this.queues.info(queue);
+    const deadName = this.queues.deadLetterName(info);
+    const [url, deadUrl] = await Promise.all([this.queues.existingUrl(info.sqsName), this.queues.existingUrl(deadName)]);
+    const [counts, dead] = await Promise.all([
+      url ? this.counts(url, info.sqsName) : { ready: 0, delayed: 0 },
+      deadUrl ? this.counts(deadUrl, deadName) : { ready: 0, delayed: 0 },
+    ]);
+    return { ...counts, deadLetters: dead.ready + dead.delayed };
+  }
+
   /**
    * Reads up to `limit` messages of the queue's dead-letter queue without removing them: they are
    * received, then made visible again. Reasons come from the `tq-reason` attribute; messages that
@@ -359,6 +372,12 @@ export class SqsBroker implements Broker {
   }
 
   private async waiting(url: string, info: QueueInfo): Promise<number> {
+    const { ready, delayed } = await this.counts(url, info.sqsName);
+    return ready + delayed;
+  }
+
+  /** ApproximateNumberOfMessages (ready) and ApproximateNumberOfMessagesDelayed; zeros for a queue deleted meanwhile. */
+  private async counts(url: string, sqsName: string): Promise<{ ready: number; delayed: number }> {
     try {
       const { Attributes = {} } = await this.sqs.send(
         new GetQueueAttributesCommand({
@@ -366,10 +385,13 @@ export class SqsBroker implements Broker {
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'],
         }),
       );
-      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+      return {
+        ready: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+        delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+      };
     } catch (error) {
-      if (isQueueMissing(error)) return 0;
-      throw sqsError(`GetQueueAttributes(${info.sqsName})`, error);
+      if (isQueueMissing(error)) return { ready: 0, delayed: 0 };
+      throw sqsError(`GetQueueAttributes(${sqsName})`, error);
     }
   }
 

@@ -51,9 +51,16 @@ export class SqsQueues {
   }
 
   /** The URL of the queue's dead-letter queue, created when missing. */
-  deadLetterUrl(queue: QueueInfo): Promise<string> {
+  async deadLetterUrl(queue: QueueInfo): Promise<string> {
     const name = deadLetterQueueName(queue.sqsName, this.config.deadLetterSuffix);
-    return this.cached(name, () => this.lookupOrCreate(name, () => this.create(name, queue.fifo, {})));
+    const load = () => this.cached(name, () => this.lookupOrCreate(name, () => this.create(name, queue.fifo, {})));
+    try {
+      return await load();
+    } catch (error) {
+      // As in url(): a concurrent existingUrl() lookup (depth, deadLetters) found nothing; this caller may create it.
+      if (isQueueMissing(error)) return load();
+      throw error;
+    }
   }
 
   /** The URL of an existing queue, or `undefined`; never creates. */

@@ -10,6 +10,7 @@ import {
   type OutgoingMessage,
   type PublishOptions,
   positiveNumber,
+  type QueueDepth,
   type Subscription,
   type TaskMessage,
 } from '@tq/core';
@@ -194,6 +195,19 @@ export class AmqpBroker implements Broker, DeliveryOps {
       let size = 0;
       for (const name of queues) size += (await channel.checkQueue(name)).messageCount;
       return size;
+    });
+  }
+
+  /** Ready: the queue's message count; delayed: its ladder's; dead letters: `tq.dead.<queue>`'s (unacknowledged ones are in none). */
+  async depth(queue: string): Promise<QueueDepth> {
+    const [main, ...ladder] = await this.waitingPlaces(queue);
+    const dead = deadLetterQueue(queue);
+    const hasDead = await this.topology.exists(dead);
+    return this.topology.withChannel(async (channel) => {
+      const count = async (name: string) => (await channel.checkQueue(name)).messageCount;
+      let delayed = 0;
+      for (const name of ladder) delayed += await count(name);
+      return { ready: await count(main as string), delayed, deadLetters: hasDead ? await count(dead) : 0 };
     });
   }
 

@@ -109,7 +109,8 @@ type BasicOptions =
   | 'pool'
   | 'maxTasksPerChild'
   | 'maxMemoryPerChildMb'
-  | 'shutdownTimeoutMs';
+  | 'shutdownTimeoutMs'
+  | 'stallAfterMs';
 
 /**
  * The `WorkerOptions` members no flag sets, and why (listed under the flag table in docs/cli.md). A member

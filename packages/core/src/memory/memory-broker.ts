@@ -7,6 +7,7 @@ import type {
   DeliveryHandler,
   OutgoingMessage,
   PublishOptions,
+  QueueDepth,
   Subscription,
 } from '../spec/broker.js';
 import type { TaskMessage } from '../spec/task-message.js';
@@ -145,6 +146,11 @@ export class MemoryBroker implements Broker {
 
   async size(queue: string): Promise<number> {
     return this.live().queue(queue).size;
+  }
+
+  async depth(queue: string): Promise<QueueDepth> {
+    const q = this.live().queue(queue);
+    return { ready: q.ready, delayed: q.delayedCount, deadLetters: q.deadLetters.length };
   }
 
   async deadLetters(queue: string, limit = Number.POSITIVE_INFINITY): Promise<DeadLetter[]> {

@@ -31,9 +31,19 @@ export class MemoryQueue {
 
   /** Ready + delayed (what `Broker.size` counts; in-flight messages are not waiting). */
   get size(): number {
+    return this.ready + this.delayed.size;
+  }
+
+  /** Deliverable now, every priority. */
+  get ready(): number {
     let ready = 0;
     for (const level of this.levels) ready += level.length;
-    return ready + this.delayed.size;
+    return ready;
+  }
+
+  /** Held back until due. */
+  get delayedCount(): number {
+    return this.delayed.size;
   }
 
   /** Make a message ready, behind the others of its priority. */

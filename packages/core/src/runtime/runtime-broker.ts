@@ -11,6 +11,7 @@ import type {
   DeliveryHandler,
   OutgoingMessage,
   PublishOptions,
+  QueueDepth,
   Subscription,
 } from '../spec/broker.js';
 import type { ControlChannel, EventChannel } from '../spec/control-channel.js';
@@ -22,6 +23,13 @@ import { PendingPublishes } from './pending-publishes.js';
 import type { RuntimeHooks } from './runtime-hooks.js';
 
 const NO_OPTIONS: PublishOptions = {};
+
+/**
+ * Header every sent message carries: when it was sent (ms since the epoch). The worker measures
+ * queue wait from it; Celery ignores headers it does not know, and a message without it (a Python
+ * producer's) simply has no measured wait.
+ */
+export const SENT_AT_HEADER = 'tq_sent_at';
 
 /** What a runtime broker gets from its app. */
 export interface RuntimeContext {
@@ -116,8 +124,10 @@ export class RuntimeBroker implements Broker {
     try {
       this.lifecycle.assertOpen('publish()');
       const checked = checkPublish(this.capabilities, message, options);
+      message.headers[SENT_AT_HEADER] = Date.now();
       this.signer?.sign(message);
-      return this.measure('publish', queue, () => this.publishes.bound('publish', this.transport.publish(queue, message, checked)));
+      const sent = this.measure('publish', queue, () => this.publishes.bound('publish', this.transport.publish(queue, message, checked)));
+      return this.context.hooks.listenerCount('sent') === 0 ? sent : sent.then(() => this.sent(queue, message));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -127,8 +137,11 @@ export class RuntimeBroker implements Broker {
   async publishBatch(messages: readonly OutgoingMessage[]): Promise<void> {
     this.lifecycle.assertOpen('publishBatch()');
     const checked = messages.map((m) => ({ ...m, options: checkPublish(this.capabilities, m.message, m.options ?? NO_OPTIONS) }));
+    const now = Date.now();
+    for (const { message } of checked) message.headers[SENT_AT_HEADER] = now;
     if (this.signer) for (const { message } of checked) this.signer.sign(message);
     await this.measure('publishBatch', undefined, () => this.publishes.bound('publishBatch', this.transport.publishBatch(checked)));
+    if (this.context.hooks.listenerCount('sent') > 0) for (const { queue, message } of checked) this.sent(queue, message);
   }
 
   async consume(queues: readonly string[], handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
@@ -149,6 +162,14 @@ export class RuntimeBroker implements Broker {
   async size(queue: string): Promise<number> {
     this.lifecycle.assertOpen('size()');
     return this.measure('size', queue, () => this.transport.size(queue));
+  }
+
+  /** The queue's depth by where messages wait; a transport without `depth` reports its `size` as ready. */
+  async depth(queue: string): Promise<QueueDepth> {
+    this.lifecycle.assertOpen('depth()');
+    const depth = this.transport.depth;
+    if (depth) return this.measure('depth', queue, () => depth.call(this.transport, queue));
+    return { ready: await this.measure('size', queue, () => this.transport.size(queue)), delayed: 0 };
   }
 
   async deadLetters(queue: string, limit?: number): Promise<DeadLetter[]> {
@@ -186,6 +207,10 @@ export class RuntimeBroker implements Broker {
         },
       );
     };
+  }
+
+  private sent(queue: string, message: TaskMessage): void {
+    this.context.hooks.emit('sent', { taskId: message.headers.id, task: message.headers.task, queue, transport: this.name });
   }
 
   /** A control or event operation: refused once closed (or before connecting), measured like the rest. */

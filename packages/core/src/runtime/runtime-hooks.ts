@@ -32,6 +32,11 @@ export interface AttemptEvent {
   /** Retries before this attempt. */
   retries: number;
   /**
+   * Queue wait in ms (`start`): from when the message was sent, or from its eta when that is later,
+   * to this start. Undefined when the sender did not stamp the send time (a Python producer).
+   */
+  waitMs?: number;
+  /**
    * How the attempt ended (`stop`): `success`; `failure` (time limits included); `retry` (the task
    * asked for one); `terminated` (revoked while running); `shutdown` (given back at close).
    */
@@ -42,10 +47,40 @@ export interface AttemptEvent {
   error?: unknown;
 }
 
+/** What became of one delivered task message in a worker (its settlement, in task terms). */
+export interface TaskOutcomeEvent {
+  /**
+   * `received`: accepted for running (known task, not revoked, due); then one of `succeeded`,
+   * `failed` (final), `retried` (sent again), `revoked` (revoked, expired or terminated), or
+   * `rejected` (dead-lettered or dropped: undecodable, forged, too big, unknown task, lost too often).
+   */
+  state: 'received' | 'succeeded' | 'failed' | 'retried' | 'revoked' | 'rejected';
+  /** Task id; null for a rejected message that names none. */
+  taskId: string | null;
+  /** Task name; null for a rejected message that names none. */
+  task: string | null;
+  queue: string;
+  /** The worker's hostname. */
+  worker: string;
+  /** The error it failed or was retried with (`failed`, `retried`). */
+  error?: unknown;
+}
+
+/** A task message the broker accepted (one per message of a batch). */
+export interface SentEvent {
+  taskId: string;
+  task: string;
+  queue: string;
+  /** The transport's class name, e.g. `RedisBroker`. */
+  transport: string;
+}
+
 /** The hooks' events. */
 export interface RuntimeHookEvents {
   operation: [OperationEvent];
   attempt: [AttemptEvent];
+  task: [TaskOutcomeEvent];
+  sent: [SentEvent];
 }
 
 /**

@@ -149,6 +149,16 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** A queue's messages by where they wait (`Broker.depth`). */
+export interface QueueDepth {
+  /** Deliverable now (every priority). */
+  ready: number;
+  /** Waiting for a countdown, eta or retry backoff to pass. */
+  delayed: number;
+  /** In the queue's dead-letter place; undefined where counting them is not cheap. */
+  deadLetters?: number;
+}
+
 /** A message parked in the dead-letter place. */
 export interface DeadLetter {
   /** The bytes as they were received. */
@@ -180,6 +190,12 @@ export interface Broker {
   purge(queue: string): Promise<number>;
   /** Waiting messages (ready + delayed, not in flight). */
   size(queue: string): Promise<number>;
+  /**
+   * The queue's depth split by where messages wait: what `size` counts, as ready and delayed, plus
+   * its dead letters. Optional: without it metrics and health read `size` as ready (and cannot tell
+   * a queue holding only delayed messages from one whose consumer is stuck).
+   */
+  depth?(queue: string): Promise<QueueDepth>;
   /** Read (not remove) up to `limit` dead letters of a queue, oldest first. Needs `capabilities.deadLetter`. */
   deadLetters?(queue: string, limit?: number): Promise<DeadLetter[]>;
   /** Remote control. Needs `capabilities.broadcast`. */

@@ -5,7 +5,8 @@ import { TqError } from '../errors/tq-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import { WorkerLostError } from '../errors/worker-lost-error.js';
 import { createResultMeta, serializeError } from '../protocol/index.js';
-import type { AttemptEvent } from '../runtime/runtime-hooks.js';
+import { SENT_AT_HEADER } from '../runtime/runtime-broker.js';
+import type { AttemptEvent, TaskOutcomeEvent } from '../runtime/runtime-hooks.js';
 import type { Delivery } from '../spec/broker.js';
 import { READY_STATES } from '../spec/result-backend.js';
 import type { TaskMessage } from '../spec/task-message.js';
@@ -77,7 +78,7 @@ export async function handleDelivery(rt: WorkerRuntime, delivery: Delivery): Pro
     return rejectPoison(rt, delivery, (error as Error).message, message);
   }
 
-  emit(rt, 'task-received', message, {
+  emit(rt, 'task-received', delivery, message, {
     args: message.body[0],
     kwargs: message.body[1],
     argsRepr: h.argsrepr,
@@ -188,9 +189,9 @@ async function run(
   const started = Date.now();
   track(rt, delivery, 'active').timeStart = started / 1000;
   rt.totals.set(h.task, (rt.totals.get(h.task) ?? 0) + 1);
-  emit(rt, 'task-started', message, {});
+  emit(rt, 'task-started', delivery, message, {});
   const hooked = rt.host.hooks.listenerCount('attempt') > 0;
-  if (hooked) attemptEvent(rt, message, delivery.queue, { phase: 'start' });
+  if (hooked) attemptEvent(rt, message, delivery.queue, { phase: 'start', waitMs: queueWaitMs(message, started) });
   let outcome: AttemptOutcome;
   try {
     if (rt.trackStarted) await storeState(rt, delivery, message, 'STARTED', { pid: process.pid, hostname: rt.hostname });
@@ -237,7 +238,7 @@ async function run(
         // Unreachable backend or broker: the task ran, but nothing may say it failed. It runs again.
         if (stored !== undefined) return giveBack(rt, delivery, message, stored);
       }
-      emit(rt, 'task-succeeded', message, { result: outcome.value, runtimeMs });
+      emit(rt, 'task-succeeded', delivery, message, { result: outcome.value, runtimeMs });
       return delivery.ack();
     case 'retry': {
       const { countdownMs, error, max } = outcome.request;
@@ -265,7 +266,7 @@ async function fail(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage,
   if (unstored !== undefined) rt.logger.error({ taskId: message.headers.id, err: unstored }, 'could not record the failure completely');
   const asError = error instanceof Error ? error : new Error(String(error));
   rt.logger.warn({ taskId: message.headers.id, task: message.headers.task, err: asError }, 'task failed');
-  emit(rt, 'task-failed', message, { error: asError, runtimeMs });
+  emit(rt, 'task-failed', delivery, message, { error: asError, runtimeMs });
   return delivery.ack();
 }
 
@@ -288,7 +289,7 @@ async function retry(rt: WorkerRuntime, delivery: Delivery, message: TaskMessage
     rt.host.publish(delivery.queue, again, delayMs > 0 && canDelay ? { delayMs } : {}),
   );
   if (unsent !== undefined) return isPermanent(unsent) ? fail(rt, delivery, message, unsent, 0) : giveBack(rt, delivery, message, unsent);
-  emit(rt, 'task-retried', message, { error, retries: h.retries + 1, delayMs });
+  emit(rt, 'task-retried', delivery, message, { error, retries: h.retries + 1, delayMs });
   return delivery.ack();
 }
 
@@ -297,7 +298,7 @@ async function revoke(rt: WorkerRuntime, delivery: Delivery, message: TaskMessag
     finishRevoked(rt, delivery, message, new TaskRevokedError(reason)),
   );
   if (unstored !== undefined && !isPermanent(unstored)) return giveBack(rt, delivery, message, unstored);
-  emit(rt, 'task-revoked', message, { reason });
+  emit(rt, 'task-revoked', delivery, message, { reason });
   return delivery.ack();
 }
 
@@ -310,6 +311,8 @@ async function rejectPoison(rt: WorkerRuntime, delivery: Delivery, reason: strin
   const name = message?.headers.task ?? null;
   rt.logger.error({ queue: delivery.queue, taskId: id, task: name, reason }, `rejected message: ${reason}`);
   rt.events.emit('task-rejected', { queue: delivery.queue, reason, id, name, timestamp: Date.now() });
+  if (rt.host.hooks.listenerCount('task') > 0)
+    rt.host.hooks.emit('task', { state: 'rejected', taskId: id, task: name, queue: delivery.queue, worker: rt.hostname });
   if (rt.broker.capabilities.deadLetter) return delivery.deadLetter(reason);
   rt.logger.error({ queue: delivery.queue }, 'this broker has no dead-letter place; the rejected message is dropped');
   return delivery.ack();
@@ -473,12 +476,27 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return sleep(ms, true, { signal }).catch(() => false);
 }
 
+/** Outcome hook states by the worker event that reports them (`task-started` is the attempt hook's). */
+const OUTCOME_OF = {
+  'task-received': 'received',
+  'task-succeeded': 'succeeded',
+  'task-failed': 'failed',
+  'task-retried': 'retried',
+  'task-revoked': 'revoked',
+} as const satisfies Record<string, TaskOutcomeEvent['state']>;
+
 function emit<E extends 'task-received' | 'task-started' | 'task-succeeded' | 'task-failed' | 'task-retried' | 'task-revoked'>(
   rt: WorkerRuntime,
   event: E,
+  delivery: Delivery,
   message: TaskMessage,
   extra: Record<string, unknown>,
 ): void {
+  const state: TaskOutcomeEvent['state'] | undefined = OUTCOME_OF[event as keyof typeof OUTCOME_OF];
+  if (state && rt.host.hooks.listenerCount('task') > 0) {
+    const h = message.headers;
+    rt.host.hooks.emit('task', { state, taskId: h.id, task: h.task, queue: delivery.queue, worker: rt.hostname, error: extra.error });
+  }
   // Building payloads nobody listens to shows up in profiles at thousands of tasks a second.
   if (rt.events.listenerCount(event) === 0) return;
   const base = { id: message.headers.id, name: message.headers.task, hostname: rt.hostname, timestamp: Date.now() };
@@ -491,10 +509,18 @@ function attemptEvent(
   rt: WorkerRuntime,
   message: TaskMessage,
   queue: string,
-  extra: Pick<AttemptEvent, 'phase' | 'outcome' | 'durationMs' | 'error'>,
+  extra: Pick<AttemptEvent, 'phase' | 'outcome' | 'durationMs' | 'error' | 'waitMs'>,
 ): void {
   const h = message.headers;
   rt.host.hooks.emit('attempt', { taskId: h.id, task: h.task, queue, worker: rt.hostname, retries: h.retries, ...extra });
+}
+
+/** Publish (or eta, when later) to `startedAt`, from the sender's stamp; undefined without one. */
+function queueWaitMs(message: TaskMessage, startedAt: number): number | undefined {
+  const sentAt = message.headers[SENT_AT_HEADER];
+  if (typeof sentAt !== 'number') return undefined;
+  const eta = message.headers.eta ? Date.parse(message.headers.eta) : Number.NaN;
+  return Math.max(0, startedAt - (Number.isNaN(eta) ? sentAt : Math.max(eta, sentAt)));
 }
 
 function errorOf(outcome: AttemptOutcome): unknown {

@@ -80,6 +80,13 @@ export interface WorkerOptions {
   /** `close()` waits this long for running tasks before returning them to the broker. Default 30 s. */
   shutdownTimeoutMs?: number;
   /**
+   * `health()` reports the worker not live once it went this long without showing it consumes: no
+   * delivery arrived while ready messages waited in its queues and it had room for them, or its
+   * broker could not be asked. Default 60 s: longer than a broker failover or a reconnect with
+   * backoff takes, short enough that a worker stuck after a reconnect is replaced within minutes.
+   */
+  stallAfterMs?: number;
+  /**
    * Where tasks run unless their own `pool` option says otherwise: `inline` on this event loop, `threads`,
    * or `processes` (Celery's prefork). Default `inline`: tq tasks are mostly I/O-bound, and many overlap in
    * one thread; choose a pool for CPU-bound tasks, whose hard time limit then really stops them.

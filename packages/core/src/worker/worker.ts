@@ -10,6 +10,7 @@ import type { Delivery, Subscription } from '../spec/broker.js';
 import { checkMaxDeliveries, DEFAULT_MAX_DELIVERIES } from '../task/max-deliveries.js';
 import { checkPoolKind, type PoolKind } from '../task/pool-kind.js';
 import { positiveNumber } from '../transport/positive-number.js';
+import { ConsumptionWatch } from './consumption-watch.js';
 import { controlCommands } from './control-commands.js';
 import type { ControlledWorker } from './controlled-worker.js';
 import { EventLoopWatch } from './event-loop-watch.js';
@@ -21,6 +22,7 @@ import { RevokedIds } from './revoked-ids.js';
 import { Semaphore } from './semaphore.js';
 import { TrackedDelivery } from './tracked-delivery.js';
 import type { WorkerEvents } from './worker-events.js';
+import type { WorkerHealth } from './worker-health.js';
 import type { WorkerHost } from './worker-host.js';
 import type { WorkerMonitor } from './worker-monitor.js';
 import type { WorkerOptions } from './worker-options.js';
@@ -46,6 +48,9 @@ const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
 /** Pooled tasks taken per child: the one it runs and the next, ready (see `WorkerRuntime.poolSlots`). */
 const TASKS_PER_CHILD = 2;
+
+/** See `WorkerOptions.stallAfterMs`. */
+const DEFAULT_STALL_AFTER_MS = 60_000;
 
 /** Celery's heartbeat frequency; see `WorkerOptions.heartbeatIntervalMs`. */
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
@@ -83,6 +88,10 @@ export class Worker {
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private loopWatch: EventLoopWatch | undefined;
+  private readonly consumption: ConsumptionWatch;
+  private probing: Promise<WorkerHealth> | undefined;
+  /** Set once `start()` finished. */
+  private online = false;
 
   constructor(
     private readonly host: WorkerHost,
@@ -107,6 +116,7 @@ export class Worker {
       },
     );
     checkMaxDeliveries('WorkerOptions', options.maxDeliveries);
+    this.consumption = new ConsumptionWatch(positiveNumber('WorkerOptions', 'stallAfterMs', options.stallAfterMs, DEFAULT_STALL_AFTER_MS));
   }
 
   /** Queues consumed now: those given (or the app's default queue), as changed by `add_consumer`/`cancel_consumer`. */
@@ -207,6 +217,7 @@ export class Worker {
       this.runtime = undefined;
       throw error;
     }
+    this.online = true;
     this.events.emit('worker-online', { hostname: this.hostname, queues: this.queues });
   }
 
@@ -303,6 +314,40 @@ export class Worker {
     return Promise.all([...closing, ...this.unsubscribing]);
   }
 
+  /** True from a successful `start()` until `close()` begins. */
+  get isRunning(): boolean {
+    return this.online && !this.closing;
+  }
+
+  /** Deliveries held now: waiting for a slot, an eta or a rate limit, or running. */
+  get held(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Liveness and readiness for health endpoints (Kubernetes probes): asks the broker how many ready
+   * messages wait in the consumed queues and judges whether the worker consumes them (see
+   * `WorkerOptions.stallAfterMs`). Concurrent calls share one probe. Never rejects.
+   */
+  health(): Promise<WorkerHealth> {
+    const inFlight = this.inFlight;
+    if (this.closing) return Promise.resolve({ live: true, ready: false, reason: 'shutting down', inFlight });
+    const runtime = this.runtime;
+    if (!runtime) return Promise.resolve({ live: true, ready: false, reason: 'not started', inFlight });
+    this.probing ??= this.probe(runtime).finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
+  private probe(runtime: WorkerRuntime): Promise<WorkerHealth> {
+    const readyMessages = async () => {
+      const depths = await Promise.all(this.consumed.map((queue) => runtime.broker.depth(queue)));
+      return depths.reduce((sum, depth) => sum + depth.ready, 0);
+    };
+    return this.consumption.probe(readyMessages, () => ({ inFlight: this.inFlight, capacity: this.prefetch }));
+  }
+
   /** Tasks running right now (ids). */
   active(): string[] {
     return [...(this.runtime?.running.keys() ?? [])];
@@ -365,6 +410,7 @@ export class Worker {
   /** Handle one delivery; never rejects into the broker's loop (its promise is the backpressure). */
   private async handle(runtime: WorkerRuntime, delivery: Delivery): Promise<void> {
     this.inFlight++;
+    this.consumption.delivered();
     this.loopWatch?.saw(delivery);
     try {
       await runtime.host.tracing.process(runtime.broker.messagingSystem, delivery, runtime.hostname, (span) =>
