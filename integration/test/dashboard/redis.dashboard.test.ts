@@ -40,7 +40,8 @@ describe('tq dashboard on Redis, in headless Chromium', () => {
 
   beforeAll(async () => {
     [dir, port] = await Promise.all([mkdtemp(join(tmpdir(), 'tq-dashboard-')), freePort(), buildUi(), mkdir(shots, { recursive: true })]);
-    app = createApp({ broker: brokerUrl('redis'), backend: brokerUrl('redis'), defaultQueue: queue });
+    // resultExtended: Retry sends the stored name, args and kwargs again.
+    app = createApp({ broker: brokerUrl('redis'), backend: brokerUrl('redis'), defaultQueue: queue, resultExtended: true });
     app.task('dash.add', (x: number, y: number) => x + y);
     app.task('dash.charge', (customer: string, amount: number) => {
       if (failing) throw new Error(`card declined for ${customer}`);

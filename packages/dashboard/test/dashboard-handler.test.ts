@@ -27,7 +27,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tq-dashboard-'));
   queue = `dash-${randomUUID()}`;
   failing = true;
-  app = createApp({ broker: 'memory://', backend: 'memory://', defaultQueue: queue });
+  // resultExtended: Retry sends the stored name, args and kwargs again.
+  app = createApp({ broker: 'memory://', backend: 'memory://', defaultQueue: queue, resultExtended: true });
   app.task('d.add', (x: number, y: number) => x + y);
   app.task('d.charge', (customer: string) => {
     if (failing) throw new RangeError(`declined for ${customer}`);

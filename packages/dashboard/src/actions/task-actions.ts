@@ -22,7 +22,7 @@ export class TaskActions {
 
   /**
    * Run a failed (or revoked) task again: the same name, args and kwargs from the result backend
-   * (tq stores them always; Celery with `result_extended`), to the same queue, as a NEW task whose
+   * (stored by tq with `resultExtended`, by Celery with `result_extended`), to the same queue, as a NEW task whose
    * id is linked both ways with the old one (header `retried_from`, `retryOf`/`retriedAs` in the
    * history). The old task's record stays as it was: what failed is not rewritten. Returns the new id.
    */
@@ -33,7 +33,7 @@ export class TaskActions {
       throw new ActionRefusedError(`Task ${taskId} is ${meta.status}; only failed or revoked tasks are retried.`, 409);
     if (!meta.name || !Array.isArray(meta.args)) {
       throw new ActionRefusedError(
-        `The result backend keeps no name or arguments of task ${taskId} (a Celery worker without result_extended?), so it cannot be sent again.`,
+        `The result backend keeps no name or arguments of task ${taskId}, so it cannot be sent again: the worker's app stores them with createApp({ resultExtended: true }) in tq, result_extended = True in Celery.`,
         409,
       );
     }
