@@ -16,10 +16,9 @@ import { jvmFlags } from './jvm-flags.js';
 const defaultVersion = '1.7.1';
 
 /**
- * ElasticMQ (SQS-compatible) from its Maven Central jars, on a free loopback port. Queues and
- * messages are kept on disk in `context.dir` (elasticmq.conf), so a restart loses nothing, as on
- * SQS. ElasticMQ has no TLS, so HTTPS (`SQS_TLS_ENDPOINT`) is a TLS-terminating proxy of the
- * harness in front of it.
+ * ElasticMQ (SQS-compatible, in memory) from its Maven Central jars, on a free loopback port.
+ * A restart loses its queues, like any in-memory SQS stand-in. ElasticMQ has no TLS, so HTTPS
+ * (`SQS_TLS_ENDPOINT`) is a TLS-terminating proxy of the harness in front of it.
  */
 export async function localElasticmq(context: StartContext): Promise<RunningService> {
   const version = process.env.ELASTICMQ_VERSION ?? defaultVersion;

@@ -16,7 +16,8 @@ describe.skipIf(!brokerAvailable('redis'))('redis: a big result reaches get() pu
     // The server's defaults, stated here so the test means the same on any Redis it is pointed at.
     await admin.config('SET', 'client-output-buffer-limit', DEFAULT_PUBSUB_LIMIT);
     const queue = `big-result-${randomUUID().slice(0, 8)}`;
-    const workerApp = createApp({ broker: brokerOn('redis'), backend: backendOn('redis'), logger: undefined });
+    // resultExtended: the record carries the 10 MiB argument too (over 20 MiB, past the 8 MiB soft limit).
+    const workerApp = createApp({ broker: brokerOn('redis'), backend: backendOn('redis'), logger: undefined, resultExtended: true });
     workerApp.task('big.echo', async (text: string) => `${text}!`);
     const worker = workerApp.worker({ queues: [queue], concurrency: 1, maxResultBytes: 3 * TEN_MIB });
     await worker.start();

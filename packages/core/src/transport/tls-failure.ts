@@ -44,7 +44,8 @@ export function tlsFailure(error: unknown, address: string, advice: TlsAdvice): 
   if (!found) return undefined;
   const { code, message } = found;
   const reason = UNTRUSTED.has(code)
-    ? `${message} (the server's certificate is not signed by a CA this client trusts); ${advice.trust}`
+    ? // Node 24 appends its own hint ("; if the root CA is installed locally, try … --use-system-ca"): ours says more.
+      `${message.split('; ')[0]} (the server's certificate is not signed by a CA this client trusts); ${advice.trust}`
     : EXPIRED.has(code)
       ? `${message} (check the server's certificate and this machine's clock)`
       : code === 'ERR_TLS_CERT_ALTNAME_INVALID'

@@ -19,6 +19,16 @@ describe('TLS handshake failures named as configuration errors', () => {
     );
   });
 
+  it("without Node 24's own hint about the system CA store, which ours replaces", () => {
+    const socket = nodeError(
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+    );
+    expect(tlsFailure(socket, 'h:1', advice)?.message).toBe(
+      "TLS handshake with h:1 failed: unable to verify the first certificate (the server's certificate is not signed by a CA this client trusts); pass the CA with ca=",
+    );
+  });
+
   it("OpenSSL's reason for bytes that are not TLS, without its source path, also when a write reports it as EPROTO", () => {
     const openSsl =
       'write EPROTO 80AC8FA4DA7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
